@@ -1,0 +1,57 @@
+"""The course library: infrastructure the notebooks import, never an exercise's answer.
+
+Names load lazily, so `import course` stays fast; heavy libraries (llama.cpp,
+ONNX Runtime, tiktoken) load on first use. Where each name lives:
+
+    models      get_model, override_model, register_provider, Model, ChatRequest
+    responses   Response, ToolCall, Usage
+    fakes       ScriptedModel, FunctionModel, EchoModel, FakeEmbedder, tool_call
+    local       LocalModel, get_local_model
+    providers   AnthropicModel, OpenAIModel, OpenAICompatibleModel
+    tokens      cl100k, get_encoding, local_tokenizer, token_pieces
+    embeddings  MiniLMEmbedder, get_embedder
+    catalog     load_catalog
+    datasets    load_corpus, load_questions
+    guards      allow_remote_calls
+    doctor      check_environment
+    errors      CourseError and its subclasses
+"""
+
+import importlib
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "get_model": "models", "override_model": "models", "register_provider": "models",
+    "Model": "models", "ChatRequest": "models",
+    "Response": "responses", "ToolCall": "responses", "Usage": "responses",
+    "ScriptedModel": "fakes", "FunctionModel": "fakes", "EchoModel": "fakes",
+    "FakeEmbedder": "fakes", "tool_call": "fakes",
+    "LocalModel": "local", "get_local_model": "local",
+    "AnthropicModel": "providers", "OpenAIModel": "providers", "OpenAICompatibleModel": "providers",
+    "cl100k": "tokens", "get_encoding": "tokens", "local_tokenizer": "tokens", "token_pieces": "tokens",
+    "MiniLMEmbedder": "embeddings", "get_embedder": "embeddings",
+    "load_catalog": "catalog",
+    "load_corpus": "datasets", "load_questions": "datasets",
+    "allow_remote_calls": "guards",
+    "check_environment": "doctor",
+    "CourseError": "errors", "UnknownModelError": "errors", "MissingAPIKeyError": "errors",
+    "ProviderUnavailableError": "errors", "RateLimitError": "errors",
+    "ProviderTimeoutError": "errors", "NetworkRefusedError": "errors",
+    "ModelFileError": "errors", "ContextOverflowError": "errors", "ScriptExhaustedError": "errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'course' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

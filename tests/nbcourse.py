@@ -1,0 +1,144 @@
+"""Test helpers: read nbgrader notebooks and build a temporary course.
+
+A temporary course is a scratch copy of this repo's nbgrader set-up (config,
+header, one assignment) where the real nbgrader command line runs: generate,
+autograde, export. Submissions are built from the release notebook by filling
+its answer cells: with the solution, with a sample wrong answer, or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBMISSIONS = ROOT / "tests" / "submissions"
+BIN = Path(sys.executable).parent
+SOLUTION_REGION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.MULTILINE)
+
+
+def assignments() -> list[str]:
+    return sorted(p.name for p in (ROOT / "source").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def notebooks(assignment: str, where: str = "source") -> list[Path]:
+    return sorted((ROOT / where / assignment).glob("*.ipynb"))
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_test_cell(cell) -> bool:
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and meta.get("grade") and not meta.get("solution")
+
+
+def is_answer_cell(cell) -> bool:
+    """An autograded answer: a code cell marked solution (not a manual one)."""
+    meta = nbgrader_meta(cell)
+    return cell.cell_type == "code" and meta.get("solution") and not meta.get("grade")
+
+
+def autograded_points(notebook) -> float:
+    return sum(float(nbgrader_meta(c).get("points", 0)) for c in notebook.cells if is_test_cell(c))
+
+
+def solution_code(source: str) -> str:
+    """A solution cell's text as a learner who solved it would leave it: markers removed."""
+    return SOLUTION_REGION.sub("", source)
+
+
+def run(args: list[str], cwd: Path, timeout: int = 900) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.pop("PYTEST_CURRENT_TEST", None)  # the kernels see what learners' kernels see
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    return result
+
+
+@dataclass
+class Submission:
+    name: str
+    expected: float | None  # None: full marks of the assignment
+    answers: dict  # answer grade_id -> source; missing ids get `others`
+    others: str  # "solution" or "blank"
+    why: str = ""
+
+
+def sample_submissions(assignment: str) -> list[Submission]:
+    """The sample wrong submissions under tests/submissions/<assignment>/<name>/."""
+    found = []
+    for folder in sorted((SUBMISSIONS / assignment).glob("*/")):
+        meta = tomllib.loads((folder / "expected.toml").read_text())
+        answers = {p.stem: p.read_text() for p in folder.glob("*.py")}
+        found.append(Submission(folder.name, float(meta["score"]), answers,
+                                meta.get("others", "solution"), meta.get("why", "")))
+    return found
+
+
+def build_submission(release_nb: Path, source_nb: Path, submission: Submission):
+    """The release notebook with its answer cells filled as the submission says."""
+    student = nbformat.read(release_nb, as_version=4)
+    solutions = {nbgrader_meta(c)["grade_id"]: solution_code(c.source)
+                 for c in nbformat.read(source_nb, as_version=4).cells if is_answer_cell(c)}
+    unknown = set(submission.answers) - set(solutions)
+    if unknown:
+        raise ValueError(f"{submission.name}: no answer cells named {sorted(unknown)} in {source_nb.name}")
+    for cell in student.cells:
+        if is_answer_cell(cell):
+            grade_id = nbgrader_meta(cell)["grade_id"]
+            if grade_id in submission.answers:
+                cell.source = submission.answers[grade_id]
+            elif submission.others == "solution":
+                cell.source = solutions[grade_id]
+    return student
+
+
+class TempCourse:
+    """A scratch nbgrader course for one assignment, driven by the real CLI."""
+
+    def __init__(self, path: Path, assignment: str):
+        self.path, self.assignment = path, assignment
+        shutil.copy(ROOT / "nbgrader_config.py", path)
+        (path / "source").mkdir()
+        shutil.copy(ROOT / "source" / "header.ipynb", path / "source")
+        shutil.copytree(ROOT / "source" / assignment, path / "source" / assignment,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+
+    def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = run([str(BIN / "nbgrader"), *args], cwd=self.path)
+        if check and result.returncode != 0:
+            raise AssertionError(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n"
+                                 f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}")
+        return result
+
+    def submit(self, student: str, notebook_name: str, notebook) -> None:
+        folder = self.path / "submitted" / student / self.assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, folder / notebook_name)
+
+    def export_scores(self) -> dict:
+        """student id -> autograded score, from `nbgrader export` (the CSV instructors get)."""
+        target = self.path / "grades.csv"
+        self.nbgrader("export", "--to", str(target))
+        with open(target, newline="") as handle:
+            return {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)
+                    if row["assignment"] == self.assignment}
+
+    def cell_scores(self, student: str) -> dict:
+        """grade_id -> (score, max) for one student, from the gradebook."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{self.path / 'gradebook.db'}") as gradebook:
+            submission = gradebook.find_submission(self.assignment, student)
+            return {grade.name: (grade.score, grade.max_score)
+                    for notebook in submission.notebooks for grade in notebook.grades}

@@ -1,0 +1,126 @@
+"""The nbgrader pipeline, for every assignment in source/ (new ones are picked up).
+
+1. `nbgrader validate` passes on the source notebook.
+2. `nbgrader generate_assignment` reproduces the committed release/ exactly.
+3. release/ holds no solution text, no hidden tests and no outputs.
+4. `nbgrader validate --invert` passes on the release: every test fails blank.
+5. End to end in a temporary course: autograde the solution (full marks), the
+   blank release (zero) and each sample wrong submission (its exact score),
+   then export, and check the exported scores.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from nbcourse import (
+    ROOT,
+    Submission,
+    TempCourse,
+    assignments,
+    autograded_points,
+    build_submission,
+    is_answer_cell,
+    is_test_cell,
+    nbgrader_meta,
+    notebooks,
+    run,
+    sample_submissions,
+    BIN,
+)
+
+pytestmark = pytest.mark.pipeline
+ASSIGNMENTS = assignments()
+
+
+@pytest.fixture(params=ASSIGNMENTS)
+def assignment(request):
+    return request.param
+
+
+def test_source_validates(assignment):
+    for notebook in notebooks(assignment):
+        result = run([str(BIN / "nbgrader"), "validate", str(notebook)], cwd=ROOT)
+        assert "Success! Your notebook passes all the tests." in result.stdout, (
+            f"{notebook.relative_to(ROOT)} does not pass its own tests:\n{result.stdout[-4000:]}")
+
+
+def test_release_matches_source(assignment):
+    result = run([str(BIN / "python"), "tools/release.py", "--check", assignment], cwd=ROOT)
+    assert result.returncode == 0, f"release/{assignment} drifted from source/:\n{result.stdout}{result.stderr[-3000:]}"
+
+
+def test_release_has_no_answers_hidden_tests_or_outputs(assignment):
+    for source_path in notebooks(assignment):
+        release_path = ROOT / "release" / assignment / source_path.name
+        assert release_path.exists(), f"{release_path.relative_to(ROOT)} is missing: run `make release`"
+        release_text = release_path.read_text()
+        release = nbformat.read(release_path, as_version=4)
+        release_sources = "\n".join(cell.source for cell in release.cells)
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+            assert marker not in release_text, f"{release_path.name} contains '### {marker}'"
+        for cell in release.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, (
+                    f"{release_path.name}: a released cell carries outputs:\n{cell.source[:200]}")
+        source = nbformat.read(source_path, as_version=4)
+        secrets, public = set(), set()
+        for cell in source.cells:
+            cell_secrets, cell_public = _split_lines(cell)
+            secrets |= cell_secrets
+            public |= cell_public
+        for secret in sorted(secrets - public):  # a line shown elsewhere on purpose is no secret
+            assert secret not in release_sources, (
+                    f"{release_path.name} leaks a line of a solution or hidden test: {secret!r}")
+
+
+def _split_lines(cell) -> tuple[set, set]:
+    """(secret, public) distinctive lines of a source cell. Secret: inside a solution
+    or hidden-test region, or anywhere in a manually graded answer (its mark scheme)."""
+    meta = nbgrader_meta(cell)
+    begin, end = (("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS") if is_test_cell(cell)
+                  else ("### BEGIN SOLUTION", "### END SOLUTION"))
+    guarded = meta.get("solution") or is_test_cell(cell)
+    whole_cell = guarded and cell.cell_type == "markdown" and begin not in cell.source
+    secret, public, inside = set(), set(), False
+    for line in cell.source.splitlines():
+        stripped = line.strip()
+        if guarded and stripped == begin:
+            inside = True
+        elif guarded and stripped == end:
+            inside = False
+        elif len(stripped) >= 25:
+            (secret if inside or whole_cell else public).add(stripped)
+    return secret, public
+
+
+def test_blank_release_fails_every_test(assignment):
+    for notebook in notebooks(assignment, "release"):
+        result = run([str(BIN / "nbgrader"), "validate", "--invert", str(notebook)], cwd=ROOT)
+        assert "Success! The notebook does not pass any tests." in result.stdout, (
+            f"some test passes on the blank {notebook.name}, so it cannot tell an answer from "
+            f"no answer:\n{result.stdout[-4000:]}")
+
+
+def test_autograde_scores_solution_blank_and_wrong_submissions(assignment, tmp_path):
+    wrong = sample_submissions(assignment)
+    assert len(wrong) >= 3, (
+        f"{assignment} needs at least three sample wrong submissions in tests/submissions/{assignment}/")
+    course = TempCourse(tmp_path, assignment)
+    course.nbgrader("generate_assignment", assignment, "--force")
+    students = [Submission("solution", None, {}, "solution"), Submission("blank", 0.0, {}, "blank"), *wrong]
+    expected = {}
+    for submission in students:
+        for source_nb in notebooks(assignment):
+            release_nb = tmp_path / "release" / assignment / source_nb.name
+            course.submit(submission.name, source_nb.name, build_submission(release_nb, source_nb, submission))
+        full = sum(autograded_points(nbformat.read(nb, as_version=4)) for nb in notebooks(assignment))
+        expected[submission.name] = full if submission.expected is None else submission.expected
+    course.nbgrader("autograde", assignment, "--create", "--force")
+    scores = course.export_scores()
+    report = {name: course.cell_scores(name) for name in expected}
+    for name, want in expected.items():
+        assert name in scores, f"{name} is missing from the exported grades"
+        assert scores[name] == pytest.approx(want), (
+            f"{assignment}/{name}: scored {scores[name]}, expected {want}. Per test cell: {report[name]}")

@@ -2,8 +2,9 @@
 
 Each uses the provider's official SDK (the optional extra `providers`), with
 the SDK's own retries turned off: retrying is a policy the course teaches
-(lesson 10), not something to hide. Pass http_client=httpx.Client(transport=
-httpx.MockTransport(handler)) to test without a network.
+(lesson 10), not something to hide. Both SDKs speak HTTP through httpx2
+(pydantic's fork of httpx, same API): pass http_client=httpx2.Client(
+transport=httpx2.MockTransport(handler)) to test without a network.
 
 Does not stream. Does not retry. Does not send images.
 """
@@ -166,13 +167,13 @@ class OpenAICompatibleModel(OpenAIModel):
 class AnthropicModel(Model):
     """anthropic:<model id>, through the official anthropic SDK.
 
-    A response_schema is enforced the way Anthropic documents it: a single
-    forced tool whose input_schema is the schema; its input becomes the text.
+    A response_schema goes out as structured output (output_config.format).
+    temperature and seed are not sent: the current Messages API (SDK 2.x)
+    takes neither.
     """
 
     provider = "anthropic"
     key_variable = "ANTHROPIC_API_KEY"
-    _SCHEMA_TOOL = "respond"
 
     def __init__(self, model_id: str, *, api_key: str | None = None, http_client=None,
                  timeout_s: float = DEFAULT_TIMEOUT_S):
@@ -191,7 +192,6 @@ class AnthropicModel(Model):
             model=self.model_id,
             max_tokens=request.max_tokens,
             messages=messages,
-            temperature=request.temperature,
         )
         if system:
             arguments["system"] = system
@@ -204,9 +204,7 @@ class AnthropicModel(Model):
             for tool in request.tools or []
         ]
         if request.response_schema is not None:
-            tools = [{"name": self._SCHEMA_TOOL, "description": "Reply with data matching the schema.",
-                      "input_schema": request.response_schema}]
-            arguments["tool_choice"] = {"type": "tool", "name": self._SCHEMA_TOOL}
+            arguments["output_config"] = {"format": {"type": "json_schema", "schema": request.response_schema}}
         if tools:
             arguments["tools"] = tools
         with _translate_errors(self._errors, "api.anthropic.com", self.provider):
@@ -216,10 +214,7 @@ class AnthropicModel(Model):
             if block.type == "text":
                 texts.append(block.text)
             elif block.type == "tool_use":
-                if request.response_schema is not None and block.name == self._SCHEMA_TOOL:
-                    texts.append(json.dumps(block.input))
-                else:
-                    calls.append(ToolCall(block.id, block.name, json.dumps(block.input)))
+                calls.append(ToolCall(block.id, block.name, json.dumps(block.input)))
         usage = message.usage
         cache_read = getattr(usage, "cache_read_input_tokens", None) or 0
         cache_write = getattr(usage, "cache_creation_input_tokens", None) or 0

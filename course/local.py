@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import io
 import json
 import logging
 import os
@@ -63,22 +64,27 @@ def _verify(path: Path) -> Path:
 
 @contextlib.contextmanager
 def _quiet_native_stderr():
-    """llama.cpp's C code writes load chatter straight to fd 2; hide it, keep errors raised."""
+    """Hide llama.cpp's load chatter; errors are still raised.
+
+    It arrives two ways: C code writing straight to fd 2, and llama-cpp-python's
+    log callback printing to sys.stderr (which, in a Jupyter kernel, is not fd 2).
+    """
     import llama_cpp._logger
 
     llama_cpp._logger.logger.setLevel(logging.CRITICAL)
-    try:
-        saved = os.dup(2)
-    except OSError:  # no real fd 2 (some embedded kernels): nothing to hide
-        yield
-        return
-    with open(os.devnull, "w") as devnull:
-        os.dup2(devnull.fileno(), 2)
+    with contextlib.redirect_stderr(io.StringIO()):
         try:
+            saved = os.dup(2)
+        except OSError:  # no real fd 2 (some embedded kernels): nothing more to hide
             yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
+            return
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
 
 
 def load_llama(path: Path, *, vocab_only: bool = False, n_ctx: int = N_CTX, threads: int | None = None):

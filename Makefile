@@ -12,7 +12,7 @@ PORT ?= 8888
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install release lab test test-fast bench doctor lock clean
+.PHONY: help install sandbox release lab test test-fast bench doctor lock clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -25,7 +25,10 @@ $(STAMP): pyproject.toml requirements-lock.txt
 	$(BIN)/python -m pip install --quiet --constraint requirements-lock.txt --editable '.[providers]'
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the course (fast when nothing changed)
+install: $(STAMP) sandbox ## Create .venv and install the course (fast when nothing changed)
+
+sandbox: ## Install bubblewrap, which sandboxes grading (docs/GRADING.md)
+	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; } || echo "Note: install bubblewrap (apt-get install bubblewrap) to grade; without it grading refuses to run unless COURSE_UNSAFE_GRADING=1"
 
 release: install ## Regenerate release/ from source/ where the source changed
 	$(BIN)/python tools/release.py
@@ -42,6 +45,7 @@ test-fast: install ## Only the library tests (seconds)
 
 bench: install ## Print benchmark numbers and write bench-results.json
 	COURSE_OFFLINE=1 $(BIN)/python benchmarks/run.py
+	COURSE_OFFLINE=1 $(BIN)/python benchmarks/grading.py
 
 doctor: install ## Check every component; print OK or FAIL with the fix
 	$(BIN)/python -m course.doctor

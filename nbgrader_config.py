@@ -49,3 +49,44 @@ c.LimitOutput.max_traceback = 100
 # --- sharing with learners ------------------------------------------------------
 # On JupyterHub, point the exchange at a shared folder (see the README).
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
+
+# --- sandbox and tamper detection (docs/GRADING.md) -----------------------------
+# Student code runs in a bubblewrap sandbox: no network, a read-only system, no
+# view of source/, the gradebook, the exchange or other students' work, and
+# limits on memory, processes, CPU and file size. Without bubblewrap, grading
+# refuses to run unless COURSE_UNSAFE_GRADING=1 (or c.Sandbox.allow_unsafe = True).
+c.Execute.kernel_manager_class = "course.grading.kernel.SandboxKernelManager"
+c.Sandbox.memory_limit = 2 * 1024**3      # bytes, for the kernel and its children
+c.Sandbox.max_processes = 128             # processes and threads at once
+c.Sandbox.cpu_seconds = 600               # CPU seconds per kernel process
+c.GuardedExecute.max_output_bytes = 1_000_000  # output kept per cell
+
+# Autograding inspects each submission before nbgrader repairs it, runs it with
+# an integrity guard and canaries, and records what it found (flagged for review;
+# on evidence of tampering the autograded scores are withheld).
+c.Autograde.sanitize_preprocessors = [
+    "course.grading.tamper.InspectSubmission",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "course.grading.tamper.GuardedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "course.grading.tamper.RecordFlags",
+]
+
+# Feedback never shows hidden tests: their source is replaced by a placeholder
+# (the pass/fail result and its message stay).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "course.grading.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -1,0 +1,277 @@
+"""The ``course`` console script.
+
+``course autograde ASSIGNMENT [--workers N] [--force]`` grades every submission in
+submitted/ in parallel. Each worker process runs nbgrader's own ``Autograde``
+converter (same nbgrader_config.py, same sandbox, same preprocessors) for one
+student at a time, against its own scratch copy of the gradebook. When a student
+is done, the parent copies that student's rows into gradebook.db, one student at
+a time, so SQLite never sees two writers. The result is what ``nbgrader
+autograde`` writes (tests/grading compare the two).
+
+``course report ASSIGNMENT [--out DIR]`` writes scores.csv, a score histogram, a
+per-test failure-rate chart and flagged.csv (see course.grading.report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .sandbox import UNSAFE_ENV, Sandbox, bwrap_works
+from .tamper import Flag, record_flags
+
+
+def _load_config(root: Path):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+
+
+def check_sandbox(root: Path) -> str | None:
+    """None when grading may run; otherwise the reason it must not."""
+    settings = Sandbox(config=_load_config(root))
+    if settings.unsafe:
+        return None
+    if not settings.enabled:
+        return f"c.Sandbox.enabled is False and {UNSAFE_ENV} is not set"
+    problem = bwrap_works(settings.bwrap)
+    if problem:
+        return (f"refusing to run student code without a sandbox: {problem}. Set {UNSAFE_ENV}=1 to "
+                "grade unsafely (student code can then read solutions, the gradebook and the network).")
+    return None
+
+
+# --- submission-level checks (before nbgrader sees them) ------------------------------
+
+def inspect_folder(root: Path, assignment: str, student: str, expected: list[str]) -> list[Flag]:
+    folder = root / "submitted" / student / assignment
+    flags = []
+    found = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
+    for name in expected:
+        path = folder / f"{name}.ipynb"
+        if not path.exists():
+            others = [f for f in found if f"{f[:-6]}" not in expected]
+            if others:
+                flags.append(Flag("submission", f"wrong notebook name: found {', '.join(others)}, expected {name}.ipynb "
+                                                "(scored 0; rename it and regrade)"))
+            else:
+                flags.append(Flag("submission", f"missing notebook: {name}.ipynb was not submitted (scored 0)"))
+            continue
+        try:
+            json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as error:
+            flags.append(Flag("submission", f"corrupt notebook: {name}.ipynb is not valid JSON ({str(error)[:80]}); "
+                                            "scored 0"))
+    return flags
+
+
+def record_submission_flags(db_url: str, assignment: str, student: str, flags: list[Flag]) -> None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(db_url) as gb:
+        try:
+            gb.find_student(student)
+        except MissingEntry:
+            gb.add_student(student)
+        try:
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry:
+            submission = gb.add_submission(assignment, student)
+        names = [nb.name for nb in submission.notebooks]
+    for name in names:
+        record_flags(db_url, assignment, student, name, flags)
+
+
+# --- merging a worker's scratch gradebook ---------------------------------------------
+
+def merge_student(src_url: str, dst_url: str, assignment: str, student: str) -> bool:
+    """Copy one student's submission of one assignment from src into dst. False if src has none."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(src_url) as src:
+        try:
+            sub = src.find_submission(assignment, student)
+        except MissingEntry:
+            return False
+        who = src.find_student(student)
+        person = {k: getattr(who, k) for k in ("first_name", "last_name", "email", "lms_user_id")}
+        timestamp = sub.timestamp
+        notebooks = []
+        for nb in sub.notebooks:
+            notebooks.append((nb.name, nb.flagged, nb.late_submission_penalty,
+                              [(g.name, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade) for g in nb.grades],
+                              [(c.name, c.auto_comment, c.manual_comment) for c in nb.comments]))
+    with Gradebook(dst_url) as dst:
+        dst.update_or_create_student(student, **person)
+        kwargs = {"timestamp": timestamp} if timestamp is not None else {}
+        dsub = dst.update_or_create_submission(assignment, student, **kwargs)
+        if timestamp is None:
+            dsub.timestamp = None
+        for name, flagged, penalty, grades, comments in notebooks:
+            dnb = dst.find_submission_notebook(name, assignment, student)
+            dnb.flagged = flagged
+            dnb.late_submission_penalty = penalty
+            for gname, auto, manual, extra, needs in grades:
+                grade = dst.find_grade(gname, name, assignment, student)
+                grade.auto_score, grade.manual_score, grade.extra_credit = auto, manual, extra
+                grade.needs_manual_grade = needs
+            for cname, auto, manual in comments:
+                comment = dst.find_comment(cname, name, assignment, student)
+                comment.auto_comment, comment.manual_comment = auto, manual
+        dst.db.commit()
+    return True
+
+
+# --- workers ------------------------------------------------------------------------
+
+_APP = None
+
+
+def _worker_init(root: str, assignment: str, db_url: str, flags: list[str], log_path: str) -> None:
+    global _APP
+    os.chdir(root)
+    log = open(log_path, "a", buffering=1)
+    os.dup2(log.fileno(), 1)
+    os.dup2(log.fileno(), 2)
+    from nbgrader.apps import AutogradeApp
+
+    app = AutogradeApp()
+    app.initialize(["--db", db_url, *flags])
+    app.coursedir.assignment_id = assignment
+    _APP = app
+
+
+def _worker_grade(student: str) -> tuple[str, bool, float]:
+    from nbgrader.converters import Autograde
+    from nbgrader.converters.base import NbGraderException
+
+    started = time.perf_counter()
+    app = _APP
+    app.coursedir.student_id = student
+    ok = True
+    try:
+        Autograde(coursedir=app.coursedir, parent=app).start()
+    except NbGraderException:
+        ok = False
+    except Exception as error:  # never lose the other students to one failure
+        app.log.exception("grading %s failed: %s", student, error)
+        ok = False
+    return student, ok, time.perf_counter() - started
+
+
+def autograde(root: Path, assignment: str, workers: int = 2, force: bool = False,
+              students: list[str] | None = None, log=print) -> dict:
+    """Grade every submission of ``assignment`` under ``root``; return a summary."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    root = root.resolve()
+    problem = check_sandbox(root)
+    if problem:
+        raise SystemExit(f"course autograde: {problem}")
+    db_path = root / "gradebook.db"
+    db_url = f"sqlite:///{db_path}"
+    with Gradebook(db_url) as gb:
+        try:
+            expected = [nb.name for nb in gb.find_assignment(assignment).notebooks]
+        except MissingEntry:
+            raise SystemExit(f"course autograde: no assignment '{assignment}' in the gradebook: run "
+                             f"`nbgrader generate_assignment {assignment}` first")
+    submitted = root / "submitted"
+    if students is None:
+        students = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
+    pre = {s: inspect_folder(root, assignment, s, expected) for s in students}
+    workers = max(1, min(workers, len(students) or 1))
+    scratch = Path(tempfile.mkdtemp(prefix="course-autograde-"))
+    results, started = {}, time.perf_counter()
+    try:
+        pools, queues = [], []
+        flags = ["--force"] if force else []
+        ctx = mp.get_context("spawn")
+        for i in range(workers):
+            shutil.copy(db_path, scratch / f"w{i}.db")
+            pools.append(ctx.Pool(1, initializer=_worker_init,
+                                  initargs=(str(root), assignment, f"sqlite:///{scratch / f'w{i}.db'}", flags,
+                                            str(scratch / f"w{i}.log"))))
+        # Longest-first is unknowable; hand students out round-robin as workers free up.
+        pending = list(students)
+        running = {}
+        while pending or running:
+            for i, pool in enumerate(pools):
+                if i not in running and pending:
+                    student = pending.pop(0)
+                    running[i] = (student, pool.apply_async(_worker_grade, (student,)))
+            for i, (student, handle) in list(running.items()):
+                if handle.ready():
+                    del running[i]
+                    try:
+                        _, ok, seconds = handle.get()
+                    except Exception as error:  # a worker crashed: regrade is safe
+                        ok, seconds = False, 0.0
+                        log(f"  {student}: worker error {error}")
+                    merged = merge_student(f"sqlite:///{scratch / f'w{i}.db'}", db_url, assignment, student)
+                    if pre.get(student):
+                        record_submission_flags(db_url, assignment, student, pre[student])
+                    results[student] = {"ok": ok, "merged": merged, "seconds": round(seconds, 2),
+                                        "flags": [str(f) for f in pre.get(student, [])]}
+                    log(f"  {student}: {'graded' if ok else 'FAILED (see log)'} in {seconds:.1f} s")
+            time.sleep(0.02)
+        for pool in pools:
+            pool.close()
+        for pool in pools:
+            pool.join()
+        logs = "".join((scratch / f"w{i}.log").read_text() for i in range(workers)
+                       if (scratch / f"w{i}.log").exists())
+        (root / ".course-autograde.log").write_text(logs)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {"students": results, "seconds": round(time.perf_counter() - started, 2), "workers": workers}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="course", description="Course grading tools (see docs/GRADING.md).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    auto = sub.add_parser("autograde", help="grade every submission in submitted/, in parallel")
+    auto.add_argument("assignment")
+    auto.add_argument("--workers", type=int, default=max(1, os.cpu_count() or 1))
+    auto.add_argument("--force", action="store_true", help="regrade submissions already in autograded/")
+    auto.add_argument("--student", action="append", help="only these students (repeatable)")
+    auto.add_argument("--root", default=".", help="the course root (where nbgrader_config.py is)")
+    rep = sub.add_parser("report", help="write scores.csv, charts and the flagged list")
+    rep.add_argument("assignment")
+    rep.add_argument("--out", default=None, help="folder for the report (default: reports/ASSIGNMENT)")
+    rep.add_argument("--root", default=".")
+    args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
+    if not (root / "nbgrader_config.py").exists():
+        parser.error(f"{root} has no nbgrader_config.py: run from the course root or pass --root")
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    if args.command == "autograde":
+        print(f"course autograde {args.assignment} with {args.workers} worker(s)")
+        summary = autograde(root, args.assignment, workers=args.workers, force=args.force, students=args.student)
+        failed = [s for s, r in summary["students"].items() if not r["ok"]]
+        flagged = {s: r["flags"] for s, r in summary["students"].items() if r["flags"]}
+        print(f"graded {len(summary['students'])} submission(s) in {summary['seconds']} s; "
+              f"{len(failed)} could not be fully graded: {', '.join(failed) or 'none'}")
+        for student, reasons in flagged.items():
+            print(f"  flagged {student}: {'; '.join(reasons)}")
+        print("flags from tamper detection are in the gradebook: run `course report "
+              f"{args.assignment}` or open the formgrader")
+        return 1 if failed else 0
+    from .report import write_report
+
+    out = Path(args.out) if args.out else root / "reports" / args.assignment
+    paths = write_report(root, args.assignment, out)
+    for path in paths:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""`course autograde --workers 2` writes what stock `nbgrader autograde` writes; feedback hides hidden tests.
+
+Two identical scratch courses (same generated assignment, same submissions:
+the solution, a blank one, the sample wrong submissions of tests/submissions/00_setup
+and a flagged one). One is graded by `nbgrader autograde 00_setup`, the other by
+`course autograde 00_setup --workers 2`; their gradebooks and autograded
+notebooks must match. Then `nbgrader generate_feedback` must not show any line
+of a hidden test.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+
+import nbformat
+import pytest
+
+from helpers import (ASSIGNMENT, ROOT, Submission, build_submission, cases, course_cli, gradebook_dump,
+                     make_course, release_and_source, submit_case)
+from nbcourse import sample_submissions
+
+pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    stock_path = tmp_path_factory.mktemp("stock")
+    course = make_course(stock_path)
+    release_nb, source_nb = release_and_source(course)
+    subs = [Submission("solution", None, {}, "solution"), Submission("blank", 0.0, {}, "blank"),
+            *sample_submissions(ASSIGNMENT)]
+    for sub in subs:
+        course.submit(sub.name, source_nb.name, build_submission(release_nb, source_nb, sub))
+    corpus = cases()
+    submit_case(course, "duplicated_cell", corpus["duplicated_cell"], {})
+    submit_case(course, "tamper_builtins", corpus["tamper_builtins"], {})
+    parallel_path = tmp_path_factory.mktemp("parallel") / "course"
+    shutil.copytree(stock_path, parallel_path)
+    parallel = type(course)  # TempCourse API on the copy, without re-copying source/
+    parallel_course = parallel.__new__(parallel)
+    parallel_course.path, parallel_course.assignment = parallel_path, ASSIGNMENT
+    stock = course.nbgrader("autograde", ASSIGNMENT, "--create", check=False)
+    ours = course_cli(parallel_path, "autograde", ASSIGNMENT, "--workers", "2")
+    return {"stock": course, "parallel": parallel_course, "stock_result": stock, "ours_result": ours,
+            "students": [s.name for s in subs] + ["duplicated_cell", "tamper_builtins"]}
+
+
+def test_parallel_gradebook_equals_stock_nbgrader(pair):
+    stock = gradebook_dump(pair["stock"].path / "gradebook.db")
+    ours = gradebook_dump(pair["parallel"].path / "gradebook.db")
+    assert set(stock) == set(pair["students"]), pair["stock_result"].stderr[-3000:]
+    assert ours == stock, f"course autograde differs from nbgrader autograde:\n{pair['ours_result'].stdout}"
+    assert pair["ours_result"].returncode == 0, pair["ours_result"].stdout + pair["ours_result"].stderr[-2000:]
+
+
+def _comparable(path):
+    nb = nbformat.read(path, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        outputs = []
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                outputs.append(("error", out.ename))
+            elif out.output_type == "stream":
+                outputs.append(("stream", out.name, re.sub(r"0x[0-9a-f]+", "0x", out.text)))
+            else:
+                outputs.append((out.output_type,))
+        cells.append((cell.cell_type, cell.source, cell.get("execution_count"), outputs))
+    return cells
+
+
+def test_parallel_autograded_notebooks_equal_stock(pair):
+    for student in pair["students"]:
+        a = pair["stock"].path / "autograded" / student / ASSIGNMENT / "00_setup.ipynb"
+        b = pair["parallel"].path / "autograded" / student / ASSIGNMENT / "00_setup.ipynb"
+        assert _comparable(a) == _comparable(b), student
+
+
+def _hidden_lines() -> list[str]:
+    source = nbformat.read(ROOT / "source" / ASSIGNMENT / "00_setup.ipynb", as_version=4)
+    secret, public = set(), set()
+    for cell in source.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if line.strip() == "### BEGIN HIDDEN TESTS":
+                inside = True
+            elif line.strip() == "### END HIDDEN TESTS":
+                inside = False
+            elif len(line.strip()) >= 12:
+                (secret if inside else public).add(line.strip())
+    lines = sorted(secret - public)  # a line also shown in a visible test is no secret
+    assert len(lines) >= 5, "00_setup should have hidden tests"
+    return lines
+
+
+def test_feedback_html_has_no_hidden_test_source(pair):
+    course = pair["parallel"]
+    course.nbgrader("generate_feedback", ASSIGNMENT, "--force")
+    hidden = _hidden_lines()
+    for student in ("solution", "blank", "no_empty_check"):
+        page = course.path / "feedback" / student / ASSIGNMENT / "00_setup.html"
+        assert page.exists(), f"no feedback for {student}"
+        text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
+        for line in hidden:
+            assert line not in text, f"feedback for {student} shows a hidden test line: {line}"
+        assert "BEGIN HIDDEN TESTS" not in text
+        assert "hidden tests: they ran when your notebook was graded" in text
+    blank = html.unescape(re.sub(r"<[^>]+>", "", (course.path / "feedback" / "blank" / ASSIGNMENT / "00_setup.html").read_text()))
+    assert "NotImplementedError" in blank  # a learner still sees why a test failed

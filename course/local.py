@@ -92,6 +92,12 @@ def _quiet_native_stderr():
                 os.close(saved)
 
 
+def default_threads() -> int:
+    """$COURSE_LLAMA_THREADS, else 2 (or fewer cores): one thread can be faster on a busy CPU."""
+    configured = os.environ.get("COURSE_LLAMA_THREADS", "").strip()
+    return int(configured) if configured.isdigit() and int(configured) > 0 else min(2, os.cpu_count() or 1)
+
+
 def load_llama(path: Path, *, vocab_only: bool = False, n_ctx: int = N_CTX, threads: int | None = None):
     """A llama_cpp.Llama for the checked file, with llama.cpp's logging silenced."""
     from llama_cpp import Llama
@@ -101,7 +107,7 @@ def load_llama(path: Path, *, vocab_only: bool = False, n_ctx: int = N_CTX, thre
         try:
             return Llama(
                 model_path=str(path), vocab_only=vocab_only, n_ctx=n_ctx,
-                n_threads=threads or min(2, os.cpu_count() or 1), seed=0, verbose=False,
+                n_threads=threads or default_threads(), seed=0, verbose=False,
             )
         except ValueError as error:
             raise ModelFileError(

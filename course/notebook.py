@@ -29,8 +29,9 @@ def demo(line: str, cell: str) -> None:
     from IPython import get_ipython
 
     result = get_ipython().run_cell(cell)
-    if result.error_in_exec is not None:  # make the error fail this cell, as it would unwrapped
-        raise result.error_in_exec
+    error = result.error_before_exec or result.error_in_exec
+    if error is not None:  # fail this cell, as it would unwrapped (syntax errors too)
+        raise error
 
 
 def load_ipython_extension(ipython) -> None:

@@ -5,11 +5,11 @@ turns a kernel's command line into one that runs it inside ``bwrap`` with:
 
 - no network (``--unshare-net``), its own PID, IPC and UTS namespaces, no
   capabilities, and death with the grader (``--die-with-parent``);
-- a read-only view of the system, the Python installation and the course
-  package; a fresh empty ``/tmp`` and home;
-- the course root (source/ with solutions and hidden tests, gradebook.db,
-  submitted/, autograded/, feedback/), the nbgrader exchange and the repository
-  hidden behind empty tmpfs mounts;
+- an allow-list of read-only mounts: the system directories (/usr, /etc, /lib,
+  ...), the Python installation, the venv and the course package; a fresh
+  empty ``/tmp`` and home; nothing else of the host's files, so the course
+  root (source/ with solutions and hidden tests, gradebook.db, submitted/,
+  autograded/, feedback/), the exchange, other checkouts and homes are absent;
 - write access only to the kernel's working directory (the student's own
   autograded copy), with the notebook files in it masked;
 - limits: memory and number of processes (cgroup v1 when writable, else
@@ -142,6 +142,9 @@ def remove_cgroups(groups: list[Path]) -> None:
                 time.sleep(0.05)
 
 
+SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"]
+
+
 def hidden_paths(settings: Sandbox, config) -> list[Path]:
     """The course root, the exchange, the repository and anything configured."""
     paths = [REPO_ROOT]
@@ -173,26 +176,35 @@ def sandbox_command(kernel_cmd: list[str], *, settings: Sandbox, config, cwd: st
     cwd_path = Path(cwd).resolve()
     args = [shutil.which(settings.bwrap) or settings.bwrap,
             "--die-with-parent", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-            "--unshare-cgroup-try", "--hostname", "grader",
-            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-            "--tmpfs", "/tmp", "--tmpfs", "/dev/shm", "--tmpfs", "/run"]
-    masked: list[Path] = [Path("/tmp")]
-    for path in hidden_paths(settings, config):
-        path = path.resolve() if path.exists() else path
-        if not path.exists() or _covered(path, masked) or path == Path("/"):
-            continue
-        if path.is_dir():
-            args += ["--tmpfs", str(path)]
-        else:
-            args += ["--ro-bind", "/dev/null", str(path)]
-        masked.append(path)
-    # What student code may read: the interpreter, the venv (models live there), the course package.
+            "--unshare-cgroup-try", "--hostname", "grader"]
+    # An allow-list, not a deny-list: student code sees the system directories, the
+    # interpreter, the venv (models live there) and the course package, read-only,
+    # and nothing else of the host's files (no other checkouts, homes or courses).
+    bound: list[Path] = []
+    for directory in SYSTEM_DIRS:
+        if os.path.islink(directory):
+            args += ["--symlink", os.readlink(directory), directory]
+        elif os.path.isdir(directory):
+            args += ["--ro-bind", directory, directory]
+            bound.append(Path(directory))
+    args += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm", "--tmpfs", "/run"]
     readable = [Path(sys.base_prefix), Path(sys.prefix), COURSE_PACKAGE,
                 Path.home() / ".cache" / "matplotlib", *map(Path, settings.readonly_paths)]
     for path in readable:
         path = path.resolve()
-        if path.exists() and _covered(path, masked) and not _covered(path, [cwd_path]):
+        if path.exists() and not _covered(path, bound) and not _covered(path, [cwd_path]):
             args += ["--ro-bind", str(path), str(path)]
+            bound.append(path)
+    # Belt and braces: hide the course's secrets wherever a bound directory contains them.
+    masked: list[Path] = [Path("/tmp")]
+    for path in hidden_paths(settings, config):
+        path = path.resolve() if path.exists() else path
+        if not path.exists() or _covered(path, masked) or path == Path("/") or not _covered(path, bound):
+            continue
+        if any(_covered(keep, [path]) for keep in bound if keep != path):
+            continue  # a parent of something student code needs (the repo holds the venv): already not bound
+        args += ["--tmpfs", str(path)] if path.is_dir() else ["--ro-bind", "/dev/null", str(path)]
+        masked.append(path)
     # What it may write: its own working copy, minus the notebooks nbgrader is grading.
     args += ["--bind", str(cwd_path), str(cwd_path)]
     for notebook in sorted(cwd_path.glob("*.ipynb")):

@@ -193,7 +193,12 @@ def autograde(root: Path, assignment: str, workers: int = 2, force: bool = False
     try:
         pools, queues = [], []
         flags = ["--force"] if force else []
-        ctx = mp.get_context("spawn")
+        # fork, not spawn: a spawned worker re-imports nbgrader (4-6 s on this machine, and
+        # jsonschema's format checker builds a grammar on import); forked workers start
+        # with it imported. The parent has opened no kernels, event loops or threads yet.
+        from nbgrader.apps import AutogradeApp  # noqa: F401 (imported once, before forking)
+
+        ctx = mp.get_context("fork")
         for i in range(workers):
             shutil.copy(db_path, scratch / f"w{i}.db")
             pools.append(ctx.Pool(1, initializer=_worker_init,

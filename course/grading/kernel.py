@@ -77,15 +77,15 @@ class SandboxKernelManager(AsyncKernelManager):
         return kernel_cmd, kw
 
     async def _async_interrupt_kernel(self) -> None:
+        if self.shutting_down:
+            # jupyter_client interrupts before its shutdown_request, and the two race: the
+            # SIGINT can land inside the kernel's shutdown handler, which then lingers until
+            # SIGTERM (2.5 s a notebook). Grading only shuts down idle kernels; a busy one
+            # that ignores the shutdown request still gets SIGTERM, then SIGKILL.
+            return
         # Signals sent to bwrap's process group do not reach the kernel reliably
         # across the PID namespace: ask the kernel itself (it signals its own PID).
         if self.sandboxed:
-            if self.shutting_down:
-                # jupyter_client interrupts before its shutdown_request. Over the control
-                # channel the two race: the SIGINT the kernel sends itself can land inside
-                # its shutdown handler, and the kernel then lingers until SIGTERM (2.5 s a
-                # notebook). A busy kernel that ignores shutdown still gets SIGTERM/SIGKILL.
-                return
             msg = self.session.msg("interrupt_request", content={})
             self._connect_control_socket()
             self.session.send(self._control_socket, msg)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 
 import pytest
 from traitlets.config import Config
 
 from course.grading.kernel import SandboxKernelManager
-from course.grading.sandbox import SandboxUnavailable, sandbox_command, Sandbox
+from course.grading.sandbox import REPO_ROOT, SandboxUnavailable, sandbox_command, Sandbox
 from course.grading.tamper import scan_source
 from course.grading.feedback import HideHiddenTests
 
@@ -90,6 +91,25 @@ def test_sandbox_command_hides_course_and_binds_working_copy(tmp_path):
     assert f"--bind {work} {work}" in joined
     assert f"--ro-bind /dev/null {work / 'a.ipynb'}" in joined
     assert "--tmpfs /tmp" in joined  # the scratch course lives under /tmp: hidden with it
+    # An allow-list: the root filesystem is never bound whole, so other checkouts and homes are absent.
+    assert "--ro-bind / /" not in joined
+    bound = {cmd[i + 1] for i, arg in enumerate(cmd) if arg in ("--ro-bind", "--bind")}
+    assert str(Path.home()) not in bound and str(REPO_ROOT) not in bound
+
+
+def test_sandboxed_interrupt_uses_control_channel_but_not_during_shutdown():
+    """jupyter_client interrupts right before shutdown_request; that race left kernels
+    lingering until SIGTERM, so the manager must skip it while shutting down."""
+    km = SandboxKernelManager(config=Config())
+    sent = []
+    km.sandboxed = True
+    km.session.send = lambda socket, msg: sent.append(msg["header"]["msg_type"])
+    km._connect_control_socket = lambda: None
+    asyncio.run(km._async_interrupt_kernel())
+    assert sent == ["interrupt_request"]
+    km.shutting_down = True
+    asyncio.run(km._async_interrupt_kernel())
+    assert sent == ["interrupt_request"], "no interrupt may race the shutdown request"
 
 
 def test_feedback_placeholder_keeps_visible_tests():

@@ -28,6 +28,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -131,15 +132,15 @@ def remove_cgroups(groups: list[Path]) -> None:
                     pass
         except OSError:
             pass
-        for _ in range(50):
+        # rmdir fails (EBUSY) until the killed processes are reaped: poll briefly, up to ~2.5 s.
+        for attempt in range(60):
             try:
                 group.rmdir()
                 break
             except FileNotFoundError:
                 break
             except OSError:
-                import time
-                time.sleep(0.05)
+                time.sleep(0.005 if attempt < 20 else 0.05)
 
 
 SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"]

@@ -4,17 +4,25 @@ import re
 import tomllib
 from pathlib import Path
 
+from packaging.requirements import Requirement
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _pyproject_pins() -> dict:
+def _pyproject_requirements() -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = project["dependencies"] + project["optional-dependencies"]["providers"]
+    return project["dependencies"] + project["optional-dependencies"]["providers"]
+
+
+def _pyproject_pins() -> dict:
+    """{normalised name: version}; extras such as llama-cpp-python[server] are kept in
+    environment.yml's check and dropped here, since the lock file lists bare names."""
     pins = {}
-    for requirement in requirements:
-        name, _, version = requirement.partition("==")
-        assert version, f"{requirement} is not pinned exactly in pyproject.toml"
-        pins[_normal(name)] = version
+    for text in _pyproject_requirements():
+        requirement = Requirement(text)
+        specs = list(requirement.specifier)
+        assert len(specs) == 1 and specs[0].operator == "==", f"{text} is not pinned exactly in pyproject.toml"
+        pins[_normal(requirement.name)] = specs[0].version
     return pins
 
 
@@ -25,13 +33,8 @@ def _normal(name: str) -> str:
 def test_environment_yml_installs_the_same_pins():
     lines = (ROOT / "environment.yml").read_text().splitlines()
     start = lines.index("  - pip:")
-    pins = {}
-    for line in lines[start + 1:]:
-        item = line.strip().removeprefix("- ")
-        if "==" in item:
-            name, _, version = item.partition("==")
-            pins[_normal(name)] = version
-    assert pins == _pyproject_pins(), "environment.yml drifted from pyproject.toml"
+    pins = [line.strip().removeprefix("- ") for line in lines[start + 1:] if "==" in line]
+    assert pins == _pyproject_requirements(), "environment.yml drifted from pyproject.toml: run tools/sync_environment.py"
     assert "      - -e ." in lines, "environment.yml must install the course package itself"
 
 

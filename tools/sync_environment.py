@@ -15,6 +15,10 @@ HEADER = """\
 # The pip list is the same pinned set (dependencies plus the `providers` extra);
 # tests/test_environment_files.py fails if they drift.
 # llama-cpp-python builds from source: conda's compilers package provides the toolchain.
+# `-e .` installs the course package from this folder: run `conda env create` here.
+# Binder (repo2docker) installs this file after copying the repository (a local pip
+# requirement turns off its pre-assembly), then runs postBuild (the transitive pins
+# of requirements-lock.txt) and, at each start, start.
 name: ai-engineering-course
 channels:
   - conda-forge

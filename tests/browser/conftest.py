@@ -1,0 +1,207 @@
+"""Fixtures for the JupyterLab tests: Debian's chromium, a scratch course, a running JupyterLab.
+
+The browser is the `chromium` of the system (Debian's package, `make browser`),
+driven by Playwright through `executable_path`; nothing is downloaded.
+JupyterLab runs on a free loopback port with a random token, in a temporary
+copy of the course, and is shut down when the test module ends. The repo's
+release/ and gradebook.db are never touched.
+
+Without chromium the tests skip with the reason, except under CI=true, where
+they fail: CI must not go green without having run them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from jlab import SCREENSHOTS, shot
+from nbcourse import BIN
+
+CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
+VIEWPORT = {"width": 1400, "height": 900}
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_screenshots():
+    """Screenshots of this run only: remove the last run's before the first browser test."""
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which(CHROMIUM)
+    problem = None
+    if path is None:
+        problem = (f"Debian's chromium is not installed ({CHROMIUM} not found): run `make browser` "
+                   "(apt-get install chromium), or set COURSE_CHROMIUM to a chromium binary")
+    else:
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            problem = "playwright is not installed: run `make install`"
+    if problem:
+        if in_ci():
+            pytest.fail(f"{problem}. CI=true, so the browser tests must run, not skip.")
+        pytest.skip(problem)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    """One headless chromium per test module (Playwright's sync API)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True,
+            # chromium's own sandbox cannot start as root (CI containers); small /dev/shm in containers
+            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh page; on failure, a screenshot named after the test."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(60_000)
+    new_page = context.new_page()
+    yield new_page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        shot(new_page, f"FAILED-{request.node.name}")
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+class JupyterLab:
+    """`jupyter lab` in a subprocess, as `make lab` starts it: run from the course root.
+
+    root: the folder the file browser shows (release/ for learners, the course root
+    for instructors). cwd: where nbgrader's server extensions find nbgrader_config.py.
+    """
+
+    def __init__(self, root: Path, cwd: Path, state: Path):
+        self.root, self.cwd, self.state = root, cwd, state
+        self.port, self.token = free_port(), secrets.token_hex(16)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = state / "jupyterlab.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout_s: float = 90) -> "JupyterLab":
+        settings = self.state / "lab-settings"
+        # No "receive Jupyter news?" toast over the screenshots.
+        notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+        notification.parent.mkdir(parents=True, exist_ok=True)
+        notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}  # as learners' kernels
+        env.update(
+            PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+            JUPYTER_CONFIG_DIR=str(self.state / "config"),  # not ~/.jupyter: its config is not the course's
+            JUPYTER_RUNTIME_DIR=str(self.state / "runtime"),
+            IPYTHONDIR=str(self.state / "ipython"),
+        )
+        command = [
+            str(BIN / "jupyter"), "lab", "--no-browser",
+            f"--ServerApp.root_dir={self.root}", "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={self.state / 'workspaces'}",
+            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ] + (["--allow-root"] if os.geteuid() == 0 else [])  # CI containers run as root
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen(command, cwd=self.cwd, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                if self.api("GET", "/api/status").get("started"):
+                    return self
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"JupyterLab did not answer on {self.url} within {timeout_s:.0f} s:\n{self.log_tail()}")
+
+    def api(self, method: str, path: str, timeout_s: float = 5) -> dict:
+        request = urllib.request.Request(self.url + path, method=method,
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            body = response.read()
+        return json.loads(body) if body else {}
+
+    def lab_url(self, path: str = "") -> str:
+        """The URL that opens `path` (relative to root) in a fresh JupyterLab workspace, with the token."""
+        return f"{self.url}/lab{'/tree/' + path if path else ''}?reset&token={self.token}"
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """Ask the server to shut down (it stops its kernels); kill the process group if it does not."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            self.api("POST", "/api/shutdown")
+            self.process.wait(timeout=20)
+        except Exception:
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.killpg(self.process.pid, sig)
+                    self.process.wait(timeout=10)
+                    break
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    continue
+        finally:
+            self.log.close()
+
+
+@pytest.fixture(scope="module")
+def start_lab(tmp_path_factory):
+    """start_lab(root, cwd) -> a running JupyterLab; every one is stopped when the module ends."""
+    started: list[JupyterLab] = []
+
+    def start(root: Path, cwd: Path) -> JupyterLab:
+        lab = JupyterLab(root, cwd, tmp_path_factory.mktemp("jupyterlab"))
+        started.append(lab)
+        return lab.start()
+
+    yield start
+    for lab in started:
+        lab.stop()

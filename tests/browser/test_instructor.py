@@ -1,0 +1,96 @@
+"""An instructor's session in the same browser: the formgrader in JupyterLab.
+
+A scratch course: every assignment of source/, 01_tokens generated, and two
+submissions autograded by the real `nbgrader autograde` (in the sandbox): Ada
+Lovelace's is the solution, Grace Hopper's is the sample wrong submission
+tests/submissions/01_tokens/bytes_not_characters. JupyterLab runs from the course
+root, as an instructor starts it. In the browser, Nbgrader > Formgrader:
+
+1. lists every assignment of source/, with 2 submissions for 01_tokens;
+2. the submissions of 01_tokens show both students with their scores;
+3. Ada's notebook: 15.5 / 15.5 code points; in the grading view every test cell
+   shows its autograded score (full marks), with the override box empty.
+
+Screenshots: test-artifacts/screenshots/instructor-*.png.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+
+from jlab import center, expect, menu, shot
+from nbcourse import (ROOT, Submission, TempCourse, assignments, autograded_points, build_submission,
+                      is_test_cell, nbgrader_meta, notebooks, sample_submissions)
+
+pytestmark = pytest.mark.slow
+ASSIGNMENT = "01_tokens"
+WRONG = "bytes_not_characters"
+STUDENTS = {"ada": ("Ada", "Lovelace"), "grace": ("Grace", "Hopper")}
+
+
+@pytest.fixture(scope="module")
+def graded_course(tmp_path_factory, chromium_path):
+    """A scratch course with ASSIGNMENT generated and two submissions autograded."""
+    path = tmp_path_factory.mktemp("instructor-course")
+    course = TempCourse(path, ASSIGNMENT)
+    for other in set(assignments()) - {ASSIGNMENT}:  # the formgrader lists every folder of source/
+        shutil.copytree(ROOT / "source" / other, path / "source" / other,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+    source_nb = notebooks(ASSIGNMENT)[0]
+    release_nb = path / "release" / ASSIGNMENT / source_nb.name
+    wrong = next(s for s in sample_submissions(ASSIGNMENT) if s.name == WRONG)
+    submissions = {"ada": Submission("ada", None, {}, "solution"), "grace": wrong}
+    for student, submission in submissions.items():
+        first, last = STUDENTS[student]
+        course.nbgrader("db", "student", "add", student, "--first-name", first, "--last-name", last)
+        course.submit(student, source_nb.name, build_submission(release_nb, source_nb, submission))
+    course.nbgrader("autograde", ASSIGNMENT, "--force")
+    return course
+
+
+def test_formgrader_lists_assignments_and_shows_autograded_scores(graded_course, start_lab, page):
+    lab = start_lab(root=graded_course.path, cwd=graded_course.path)
+    source = nbformat.read(notebooks(ASSIGNMENT)[0], as_version=4)
+    tests = {nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"]) for c in source.cells if is_test_cell(c)}
+    code_points = autograded_points(source)
+    total = sum(float(nbgrader_meta(c).get("points", 0)) for c in source.cells if nbgrader_meta(c).get("grade"))
+    wrong = next(s for s in sample_submissions(ASSIGNMENT) if s.name == WRONG).expected
+
+    page.goto(lab.lab_url())
+    menu(page, "Nbgrader", "Formgrader")
+    expect(page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")).to_contain_text("Formgrader")
+    formgrader = page.frame_locator('iframe[src*="/formgrader"]')
+
+    # 1. Every assignment of source/; 01_tokens has two submissions.
+    names = formgrader.locator("td.name")
+    expect(names).to_have_text(assignments())
+    row = formgrader.locator("tr", has=formgrader.locator("td.name", has_text=ASSIGNMENT))
+    expect(row.locator("td.num-submissions")).to_have_text("2")
+    shot(page, "instructor-1-assignments")
+
+    # 2. The submissions, with each student's autograded score out of the assignment's total.
+    row.locator("td.num-submissions a").click()
+    students = formgrader.locator("#main-table tr")
+    expect(students).to_have_count(2)
+    for student, score in (("ada", code_points), ("grace", wrong)):
+        line = formgrader.locator("#main-table tr", has=formgrader.locator("td.student-id", has_text=student))
+        expect(line.locator("td.score")).to_have_text(f"{score:g} / {total:g}")
+        expect(line.locator("td.status")).to_have_text("graded")
+    shot(page, "instructor-2-submissions")
+
+    # 3. Ada's notebook: code score full, then the grading view with each test cell's score.
+    formgrader.locator("td.student-name a", has_text="Lovelace").click()
+    notebook_row = formgrader.locator("tr", has=formgrader.locator("td.name", has_text=ASSIGNMENT))
+    expect(notebook_row).to_contain_text(f"{code_points:g} / {code_points:g}")
+    shot(page, "instructor-3-student")
+    notebook_row.locator("td.name a").click()
+    for grade_id, points in tests.items():  # the autograded score shows as the placeholder of the
+        score = formgrader.locator(f"input.score#{grade_id}")  # box where a grader may override it
+        expect(score).to_have_attribute("placeholder", f"{points:g}")
+        expect(score).to_have_value("")
+    center(formgrader.locator(f"input.score#{next(iter(tests))}"))
+    shot(page, "instructor-4-grading-view")

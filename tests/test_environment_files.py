@@ -47,3 +47,11 @@ def test_lock_file_agrees_with_pyproject_and_has_no_pytorch():
     for name, version in _pyproject_pins().items():
         assert locked.get(name) == version, f"requirements-lock.txt has {name}=={locked.get(name)}, pyproject {version}"
     assert not {"torch", "sentence-transformers"} & set(locked), "PyTorch must stay out of the install"
+
+
+def test_binder_reads_the_root_files():
+    """repo2docker ignores the root files when a binder/ or .binder/ folder exists."""
+    assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists()
+    post_build = ROOT / "postBuild"
+    assert post_build.exists() and post_build.stat().st_mode & 0o111, "postBuild must be executable"
+    assert "requirements-lock.txt" in post_build.read_text()

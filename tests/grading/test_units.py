@@ -71,6 +71,17 @@ def test_grading_refuses_without_bubblewrap(monkeypatch):
         _start(config, {})
 
 
+def test_validate_without_bubblewrap_runs_unsandboxed_but_autograde_refuses(monkeypatch):
+    """A learner's Validate button works where bubblewrap cannot (macOS, Binder); grading never does."""
+    monkeypatch.delenv("COURSE_UNSAFE_GRADING", raising=False)
+    config = Config()
+    config.Sandbox.bwrap = "no-such-bwrap-here"
+    km = _start(config, {"NBGRADER_EXECUTION": "validate"})
+    assert km.sandboxed is False
+    with pytest.raises(SandboxUnavailable, match="COURSE_UNSAFE_GRADING=1"):
+        _start(config, {"NBGRADER_EXECUTION": "autograde"})
+
+
 def test_unsafe_flag_runs_without_sandbox(monkeypatch):
     config = Config()
     config.Sandbox.bwrap = "no-such-bwrap-here"

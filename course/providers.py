@@ -99,12 +99,8 @@ class OpenAIModel(Model):
         if request.tools:
             arguments["tools"] = request.tools
         if request.response_schema is not None:
-            arguments["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "response", "schema": request.response_schema},
-            }
-        with self._translated_errors():
-            completion = self._client.chat.completions.create(**arguments)
+            arguments["response_format"] = self._response_format(request.response_schema)
+        completion = self._create(arguments)
         choice = completion.choices[0]
         calls = [
             ToolCall(call.id, call.function.name, call.function.arguments or "{}")
@@ -127,6 +123,13 @@ class OpenAIModel(Model):
             finish_reason=choice.finish_reason or "stop",
             raw=completion,
         )
+
+    def _response_format(self, schema: dict) -> dict:
+        return {"type": "json_schema", "json_schema": {"name": "response", "schema": schema}}
+
+    def _create(self, arguments: dict):
+        with self._translated_errors():
+            return self._client.chat.completions.create(**arguments)
 
     def _translated_errors(self):
         return _translate_errors(self._errors, self.base_url or "api.openai.com", self.provider)
@@ -159,6 +162,33 @@ class OpenAICompatibleModel(OpenAIModel):
 
     def _token_limit_argument(self, max_tokens: int) -> dict:
         return {"max_tokens": max_tokens}  # what llama.cpp, vLLM and Ollama accept
+
+    # Servers disagree on structured output: vLLM and Ollama take OpenAI's
+    # {"type": "json_schema"}; llama-cpp-python's server rejects it and takes
+    # {"type": "json_object", "schema": ...}. Try the standard form once, then
+    # remember what this server accepts.
+    _schema_style = "json_schema"
+
+    def _response_format(self, schema: dict) -> dict:
+        if self._schema_style == "json_object":
+            return {"type": "json_object", "schema": schema}
+        return super()._response_format(schema)
+
+    def _create(self, arguments: dict):
+        format_ = arguments.get("response_format", {})
+        if format_.get("type") != "json_schema":
+            return super()._create(arguments)
+        try:
+            return self._client.chat.completions.create(**arguments)
+        except Exception as error:
+            rejected = (isinstance(error, self._errors.APIStatusError) and error.status_code in (400, 422, 500)
+                        and "json_schema" in str(error))
+            if not rejected:
+                with self._translated_errors():
+                    raise
+        self._schema_style = "json_object"
+        arguments = {**arguments, "response_format": self._response_format(format_["json_schema"]["schema"])}
+        return super()._create(arguments)
 
 
 # --- Anthropic ------------------------------------------------------------------

@@ -187,6 +187,32 @@ def test_openai_compatible_unreachable_server_says_what_to_check():
         model.chat(HI)
 
 
+def test_openai_compatible_falls_back_to_json_object_schema_once(monkeypatch):
+    """llama-cpp-python's server rejects response_format json_schema (its error names the
+    literal); the client retries with {"type": "json_object", "schema": ...} and remembers."""
+    monkeypatch.delenv("OPENAI_COMPATIBLE_API_KEY", raising=False)
+    schema = {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}
+    rejected = {"error": {"message": "Input should be 'text' or 'json_object' (got 'json_schema')",
+                          "type": "internal_server_error"}}
+    recorder = Recorder((500, rejected), (200, openai_completion('{"name": "Ada"}')),
+                        (200, openai_completion('{"name": "Bo"}')))
+    model = OpenAICompatibleModel("http://127.0.0.1:8080/v1", http_client=recorder.client())
+    assert model.chat(HI, response_schema=schema).text == '{"name": "Ada"}'
+    assert recorder.body(0)["response_format"]["type"] == "json_schema"
+    assert recorder.body(1)["response_format"] == {"type": "json_object", "schema": schema}
+    model.chat(HI, response_schema=schema)
+    assert len(recorder.requests) == 3 and recorder.body(2)["response_format"]["type"] == "json_object"
+
+
+def test_openai_compatible_other_server_errors_are_not_retried(monkeypatch):
+    monkeypatch.delenv("OPENAI_COMPATIBLE_API_KEY", raising=False)
+    recorder = Recorder((500, {"error": {"message": "out of memory"}}))
+    model = OpenAICompatibleModel("http://127.0.0.1:8080/v1", http_client=recorder.client())
+    with pytest.raises(ProviderUnavailableError, match="500"):
+        model.chat(HI, response_schema={"type": "object"})
+    assert len(recorder.requests) == 1
+
+
 # --- Anthropic ---------------------------------------------------------------------
 
 

@@ -121,6 +121,14 @@ class TempCourse:
                                  f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}")
         return result
 
+    def course(self, *args: str) -> subprocess.CompletedProcess:
+        """The course's own command line (`course autograde ...`), checked like nbgrader()."""
+        result = run([str(BIN / "course"), *args], cwd=self.path)
+        if result.returncode != 0:
+            raise AssertionError(f"course {' '.join(args)} failed ({result.returncode}):\n"
+                                 f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}")
+        return result
+
     def submit(self, student: str, notebook_name: str, notebook) -> None:
         folder = self.path / "submitted" / student / self.assignment
         folder.mkdir(parents=True, exist_ok=True)

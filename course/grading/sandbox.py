@@ -149,18 +149,10 @@ SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "
 def hidden_paths(settings: Sandbox, config) -> list[Path]:
     """The course root, the exchange, the repository and anything configured."""
     paths = [REPO_ROOT]
-    try:
-        root = config.CourseDirectory.root
+    for section in ("CourseDirectory", "Exchange"):  # c.CourseDirectory.root, c.Exchange.root
+        root = getattr(getattr(config, section, None), "root", None)
         if isinstance(root, str) and root:
             paths.append(Path(root))
-    except AttributeError:
-        pass
-    try:
-        exchange = config.Exchange.root
-        if isinstance(exchange, str) and exchange:
-            paths.append(Path(exchange))
-    except AttributeError:
-        pass
     paths.append(Path(os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")))
     paths.append(Path.home())
     paths.extend(Path(p) for p in settings.hidden_paths)

@@ -10,6 +10,9 @@ STAMP := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 PORT ?= 8888
 PYTEST_ARGS ?=
+# Test workers (pytest-xdist): notebooks and grading wait on kernels, so two workers
+# keep a 2-core machine busy. tests/conftest.py keeps dependent tests together.
+TEST_WORKERS ?= 2
 # make serve-model: where the shared model server listens (0.0.0.0 to serve other machines)
 MODEL_HOST ?= 127.0.0.1
 MODEL_PORT ?= 8080
@@ -47,7 +50,8 @@ lab: install release ## Install, then open the student notebooks in JupyterLab
 	$(BIN)/jupyter lab --notebook-dir=release --port=$(PORT) $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 test: install browser ## Install, then run every test (library, nbgrader pipeline, notebooks, browser)
-	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests source --nbval-lax --nbval-current-env -p no:cacheprovider $(PYTEST_ARGS)
+	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests source --nbval-lax --nbval-current-env -p no:cacheprovider \
+	  -n $(TEST_WORKERS) --dist loadscope --durations=15 $(PYTEST_ARGS)
 
 test-fast: install ## Only the library tests (seconds)
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests -m "not slow and not pipeline" $(PYTEST_ARGS)

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,57 @@ def run(args: list[str], cwd: Path, timeout: int = 900) -> subprocess.CompletedP
     return result
 
 
+def _config():
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+
+
+def validate(notebook: Path, invert: bool = False) -> dict:
+    """nbgrader's Validator on one notebook, in this process, as the Validate button runs
+    it (same config, same sandboxed kernel). {} when it passes: every test passes, or
+    with invert, none does. Otherwise nbgrader's findings (failed, passed, changed ...)."""
+    from nbgrader.validator import Validator
+
+    results = Validator(config=_config(), invert=invert).validate(str(notebook))
+    for cell in results.get("failed", []):
+        cell.pop("error", None)  # the HTML copy of raw_error
+    return results
+
+
+_EMPTY_GRADEBOOK: list[Path] = []
+
+
+def empty_gradebook() -> Path:
+    """A new, empty gradebook.db for this course, made once per process and copied after.
+
+    nbgrader stamps every new gradebook with its schema revision by running the
+    `alembic` command line, which imports nbgrader: 4-5 s per temporary course. A
+    copy of the empty database it would create is the same file, without that cost."""
+    if not _EMPTY_GRADEBOOK:
+        from nbgrader.api import Gradebook
+
+        path = Path(tempfile.mkdtemp(prefix="course-empty-gradebook-")) / "gradebook.db"
+        with Gradebook(f"sqlite:///{path}", course_id=_config().CourseDirectory.course_id):
+            pass
+        _EMPTY_GRADEBOOK.append(path)
+    return _EMPTY_GRADEBOOK[0]
+
+
+def release_drift(assignment: str, committed: Path | None = None) -> list[str]:
+    """What differs between release/<assignment> (or committed) and a fresh
+    `nbgrader generate_assignment` (tools/release.py's generator, in this process)."""
+    if str(ROOT / "tools") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tools"))
+    import release
+
+    fresh = release.generate([assignment], gradebook=empty_gradebook())
+    try:
+        return release.differences(fresh / assignment, committed or ROOT / "release" / assignment)
+    finally:
+        shutil.rmtree(fresh.parent, ignore_errors=True)
+
+
 @dataclass
 class Submission:
     name: str
@@ -113,6 +165,7 @@ class TempCourse:
         shutil.copy(ROOT / "source" / "header.ipynb", path / "source")
         shutil.copytree(ROOT / "source" / assignment, path / "source" / assignment,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copy(empty_gradebook(), path / "gradebook.db")
 
     def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         result = run([str(BIN / "nbgrader"), *args], cwd=self.path)

@@ -1,16 +1,23 @@
 """The nbgrader pipeline, for every assignment in source/ (new ones are picked up).
 
-1. `nbgrader validate` passes on the source notebook.
+1. nbgrader validates the source notebook: every test passes on the solution.
 2. `nbgrader generate_assignment` reproduces the committed release/ exactly.
 3. release/ holds no solution text, no hidden tests and no outputs.
-4. `nbgrader validate --invert` passes on the release: every test fails blank.
+4. nbgrader validates the release with --invert: every test fails blank.
 5. End to end in a temporary course: autograde (stock nbgrader for 00_setup,
    `course autograde --workers 2` for the rest) the solution (full marks), the
    blank release (zero) and each sample wrong submission (its exact score),
    then export, and check the exported scores.
+
+Steps 1, 2 and 4 run nbgrader's own Validator and generator in this process, as
+the JupyterLab Validate button does (a command line costs 4 s of imports each);
+for 00_setup they run the `nbgrader validate` and `tools/release.py --check`
+command lines, so those stay covered.
 """
 
 from __future__ import annotations
+
+import shutil
 
 import nbformat
 import pytest
@@ -26,8 +33,10 @@ from nbcourse import (
     is_test_cell,
     nbgrader_meta,
     notebooks,
+    release_drift,
     run,
     sample_submissions,
+    validate,
     BIN,
 )
 
@@ -42,14 +51,35 @@ def assignment(request):
 
 def test_source_validates(assignment):
     for notebook in notebooks(assignment):
-        result = run([str(BIN / "nbgrader"), "validate", str(notebook)], cwd=ROOT)
-        assert "Success! Your notebook passes all the tests." in result.stdout, (
-            f"{notebook.relative_to(ROOT)} does not pass its own tests:\n{result.stdout[-4000:]}")
+        if assignment == "00_setup":  # the command line, once
+            result = run([str(BIN / "nbgrader"), "validate", str(notebook)], cwd=ROOT)
+            assert "Success! Your notebook passes all the tests." in result.stdout, (
+                f"{notebook.relative_to(ROOT)} does not pass its own tests:\n{result.stdout[-4000:]}")
+            continue
+        problems = validate(notebook)
+        assert not problems, f"{notebook.relative_to(ROOT)} does not pass its own tests:\n{problems}"
 
 
 def test_release_matches_source(assignment):
-    result = run([str(BIN / "python"), "tools/release.py", "--check", assignment], cwd=ROOT)
-    assert result.returncode == 0, f"release/{assignment} drifted from source/:\n{result.stdout}{result.stderr[-3000:]}"
+    if assignment == "00_setup":  # the command line `make release` uses, once
+        result = run([str(BIN / "python"), "tools/release.py", "--check", assignment], cwd=ROOT)
+        assert result.returncode == 0, f"release/{assignment} drifted from source/:\n{result.stdout}{result.stderr[-3000:]}"
+        return
+    drift = release_drift(assignment)
+    assert not drift, f"release/{assignment} drifted from source/ (run `make release`):\n" + "\n".join(drift)
+
+
+def test_in_process_checks_can_fail(tmp_path):
+    """The in-process validate and drift check report problems, not only success."""
+    blank = notebooks("00_setup", "release")[0]
+    failed = validate(blank).get("failed", [])
+    assert failed and all(cell["raw_error"] for cell in failed), "a blank release must fail validation"
+    stale = tmp_path / "00_setup"
+    shutil.copytree(ROOT / "release" / "00_setup", stale)
+    (stale / blank.name).write_text((stale / blank.name).read_text().replace("make_messages", "make_msgs"))
+    (stale / "stray.txt").write_text("left over")
+    assert sorted(release_drift("00_setup", committed=stale)) == [
+        f"00_setup/{blank.name} differs", "00_setup/stray.txt (only in committed release)"]
 
 
 def test_release_has_no_answers_hidden_tests_or_outputs(assignment):
@@ -98,10 +128,15 @@ def _split_lines(cell) -> tuple[set, set]:
 
 def test_blank_release_fails_every_test(assignment):
     for notebook in notebooks(assignment, "release"):
-        result = run([str(BIN / "nbgrader"), "validate", "--invert", str(notebook)], cwd=ROOT)
-        assert "Success! The notebook does not pass any tests." in result.stdout, (
-            f"some test passes on the blank {notebook.name}, so it cannot tell an answer from "
-            f"no answer:\n{result.stdout[-4000:]}")
+        if assignment == "00_setup":  # the command line, once
+            result = run([str(BIN / "nbgrader"), "validate", "--invert", str(notebook)], cwd=ROOT)
+            passed = "Success! The notebook does not pass any tests." in result.stdout
+            problems = result.stdout[-4000:]
+        else:
+            problems = validate(notebook, invert=True)
+            passed = not problems
+        assert passed, (f"some test passes on the blank {notebook.name}, so it cannot tell an answer from "
+                        f"no answer:\n{problems}")
 
 
 def test_autograde_scores_solution_blank_and_wrong_submissions(assignment, tmp_path):

@@ -47,8 +47,11 @@ def inputs_hash(name: str, root: Path = ROOT) -> str:
     return digest.hexdigest()
 
 
-def generate(names: list[str], root: Path = ROOT) -> Path:
-    """Run nbgrader generate_assignment for names in a scratch course; return its release/."""
+def generate(names: list[str], root: Path = ROOT, gradebook: Path | None = None) -> Path:
+    """Run nbgrader generate_assignment for names in a scratch course; return its release/.
+
+    gradebook: an empty gradebook.db to start from (tests pass one made once, because
+    nbgrader stamps a new one by running `alembic`, 4-5 s); None lets nbgrader make it."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import PyFileConfigLoader
@@ -57,6 +60,8 @@ def generate(names: list[str], root: Path = ROOT) -> Path:
     shutil.copy(root / "nbgrader_config.py", scratch)
     shutil.copytree(root / "source", scratch / "source",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    if gradebook is not None:
+        shutil.copy(gradebook, scratch / "gradebook.db")
     config = PyFileConfigLoader("nbgrader_config.py", path=str(scratch)).load_config()
     config.CourseDirectory.root = str(scratch)
     config.CourseDirectory.db_url = f"sqlite:///{scratch / 'gradebook.db'}"

@@ -18,7 +18,7 @@ HEADER = """\
 # `-e .` installs the course package from this folder: run `conda env create` here.
 # Binder (repo2docker) installs this file after copying the repository (a local pip
 # requirement turns off its pre-assembly), then runs postBuild (the transitive pins
-# of requirements-lock.txt) and, at each start, start.
+# of requirements-lock.txt).
 name: ai-engineering-course
 channels:
   - conda-forge

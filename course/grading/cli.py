@@ -97,8 +97,9 @@ def record_submission_flags(db_url: str, assignment: str, student: str, flags: l
 
 # --- merging a worker's scratch gradebook ---------------------------------------------
 
-def merge_student(src_url: str, dst_url: str, assignment: str, student: str) -> bool:
-    """Copy one student's submission of one assignment from src into dst. False if src has none."""
+def merge_student(src_url: str, dst, assignment: str, student: str) -> bool:
+    """Copy one student's submission of one assignment from src into dst (a gradebook URL,
+    or an open nbgrader Gradebook, kept open across students). False if src has none."""
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(src_url) as src:
@@ -114,28 +115,43 @@ def merge_student(src_url: str, dst_url: str, assignment: str, student: str) -> 
             notebooks.append((nb.name, nb.flagged, nb.late_submission_penalty,
                               [(g.name, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade) for g in nb.grades],
                               [(c.name, c.auto_comment, c.manual_comment) for c in nb.comments]))
-    with Gradebook(dst_url) as dst:
-        dst.update_or_create_student(student, **person)
-        kwargs = {"timestamp": timestamp} if timestamp is not None else {}
-        dsub = dst.update_or_create_submission(assignment, student, **kwargs)
-        if timestamp is None:
-            dsub.timestamp = None
-        for name, flagged, penalty, grades, comments in notebooks:
-            dnb = dst.find_submission_notebook(name, assignment, student)
-            dnb.flagged = flagged
-            dnb.late_submission_penalty = penalty
-            for gname, auto, manual, extra, needs in grades:
-                grade = dst.find_grade(gname, name, assignment, student)
-                grade.auto_score, grade.manual_score, grade.extra_credit = auto, manual, extra
-                grade.needs_manual_grade = needs
-            for cname, auto, manual in comments:
-                comment = dst.find_comment(cname, name, assignment, student)
-                comment.auto_comment, comment.manual_comment = auto, manual
-        dst.db.commit()
+    if isinstance(dst, str):
+        with Gradebook(dst) as opened:
+            return _write_student(opened, assignment, student, person, timestamp, notebooks)
+    return _write_student(dst, assignment, student, person, timestamp, notebooks)
+
+
+def _write_student(dst, assignment: str, student: str, person: dict, timestamp, notebooks: list) -> bool:
+    dst.update_or_create_student(student, **person)
+    kwargs = {"timestamp": timestamp} if timestamp is not None else {}
+    dsub = dst.update_or_create_submission(assignment, student, **kwargs)
+    if timestamp is None:
+        dsub.timestamp = None
+    for name, flagged, penalty, grades, comments in notebooks:
+        dnb = dst.find_submission_notebook(name, assignment, student)
+        dnb.flagged = flagged
+        dnb.late_submission_penalty = penalty
+        for gname, auto, manual, extra, needs in grades:
+            grade = dst.find_grade(gname, name, assignment, student)
+            grade.auto_score, grade.manual_score, grade.extra_credit = auto, manual, extra
+            grade.needs_manual_grade = needs
+        for cname, auto, manual in comments:
+            comment = dst.find_comment(cname, name, assignment, student)
+            comment.auto_comment, comment.manual_comment = auto, manual
+    dst.db.commit()
     return True
 
 
 # --- workers ------------------------------------------------------------------------
+
+def _use_wal(path: Path) -> None:
+    """Write-ahead logging for a worker's scratch gradebook: the parent reads a finished
+    student while the worker writes the next, and neither blocks the other."""
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+
 
 _APP = None
 
@@ -197,7 +213,7 @@ def autograde(root: Path, assignment: str, workers: int = 2, force: bool = False
     scratch = Path(tempfile.mkdtemp(prefix="course-autograde-"))
     results, started = {}, time.perf_counter()
     try:
-        pools, queues = [], []
+        pools = []
         flags = ["--force"] if force else []
         # fork, not spawn: a spawned worker re-imports nbgrader (4-6 s on this machine, and
         # jsonschema's format checker builds a grammar on import); forked workers start
@@ -207,32 +223,36 @@ def autograde(root: Path, assignment: str, workers: int = 2, force: bool = False
         ctx = mp.get_context("fork")
         for i in range(workers):
             shutil.copy(db_path, scratch / f"w{i}.db")
+            _use_wal(scratch / f"w{i}.db")
             pools.append(ctx.Pool(1, initializer=_worker_init,
                                   initargs=(str(root), assignment, f"sqlite:///{scratch / f'w{i}.db'}", flags,
                                             str(scratch / f"w{i}.log"))))
-        # Longest-first is unknowable; hand students out round-robin as workers free up.
+        # Longest-first is unknowable; hand students out as workers free up. A worker gets
+        # its next student before the parent merges the one it finished, so it never waits
+        # for a merge (that wait was a sixth of each worker's time).
         pending = list(students)
         running = {}
-        while pending or running:
-            for i, pool in enumerate(pools):
-                if i not in running and pending:
-                    student = pending.pop(0)
-                    running[i] = (student, pool.apply_async(_worker_grade, (student,)))
-            for i, (student, handle) in list(running.items()):
-                if handle.ready():
-                    del running[i]
+        with Gradebook(db_url) as gradebook:  # one connection for every merge
+            while pending or running:
+                finished = [(i, *running.pop(i)) for i, (_, handle) in list(running.items()) if handle.ready()]
+                for i, pool in enumerate(pools):
+                    if i not in running and pending:
+                        student = pending.pop(0)
+                        running[i] = (student, pool.apply_async(_worker_grade, (student,)))
+                for i, student, handle in finished:
                     try:
                         _, ok, seconds = handle.get()
                     except Exception as error:  # a worker crashed: regrade is safe
                         ok, seconds = False, 0.0
                         log(f"  {student}: worker error {error}")
-                    merged = merge_student(f"sqlite:///{scratch / f'w{i}.db'}", db_url, assignment, student)
+                    merged = merge_student(f"sqlite:///{scratch / f'w{i}.db'}", gradebook, assignment, student)
                     if pre.get(student):
                         record_submission_flags(db_url, assignment, student, pre[student])
                     results[student] = {"ok": ok, "merged": merged, "seconds": round(seconds, 2),
                                         "flags": [str(f) for f in pre.get(student, [])]}
                     log(f"  {student}: {'graded' if ok else 'FAILED (see log)'} in {seconds:.1f} s")
-            time.sleep(0.02)
+                if not finished:
+                    time.sleep(0.005)
         for pool in pools:
             pool.close()
         for pool in pools:

@@ -4,15 +4,16 @@
 2. `nbgrader generate_assignment` reproduces the committed release/ exactly.
 3. release/ holds no solution text, no hidden tests and no outputs.
 4. nbgrader validates the release with --invert: every test fails blank.
-5. End to end in a temporary course: autograde (stock nbgrader for 00_setup,
-   `course autograde --workers 2` for the rest) the solution (full marks), the
-   blank release (zero) and each sample wrong submission (its exact score),
-   then export, and check the exported scores.
+5. End to end in a temporary course: generate, autograde the solution (full
+   marks), the blank release (zero) and each sample wrong submission (its exact
+   score), export, and check the exported scores.
 
-Steps 1, 2 and 4 run nbgrader's own Validator and generator in this process, as
-the JupyterLab Validate button does (a command line costs 4 s of imports each);
-for 00_setup they run the `nbgrader validate` and `tools/release.py --check`
-command lines, so those stay covered.
+For 00_setup every step is nbgrader's command line (`nbgrader validate`,
+`tools/release.py --check`, `nbgrader generate_assignment`, `nbgrader autograde`,
+`nbgrader export`). For the other assignments the same nbgrader code runs in this
+process, as the JupyterLab Validate button runs the validator (each command line
+costs 4 s of imports), and grading is `course autograde --workers 2` (tests/grading
+check that it writes what `nbgrader autograde` writes).
 """
 
 from __future__ import annotations
@@ -143,8 +144,9 @@ def test_autograde_scores_solution_blank_and_wrong_submissions(assignment, tmp_p
     wrong = sample_submissions(assignment)
     assert len(wrong) >= 3, (
         f"{assignment} needs at least three sample wrong submissions in tests/submissions/{assignment}/")
+    stock = assignment == "00_setup"  # every step through nbgrader's command line, once
     course = TempCourse(tmp_path, assignment)
-    course.nbgrader("generate_assignment", assignment, "--force")
+    course.generate(cli=stock)
     students = [Submission("solution", None, {}, "solution"), Submission("blank", 0.0, {}, "blank"), *wrong]
     expected = {}
     for submission in students:
@@ -153,13 +155,13 @@ def test_autograde_scores_solution_blank_and_wrong_submissions(assignment, tmp_p
             course.submit(submission.name, source_nb.name, build_submission(release_nb, source_nb, submission))
         full = sum(autograded_points(nbformat.read(nb, as_version=4)) for nb in notebooks(assignment))
         expected[submission.name] = full if submission.expected is None else submission.expected
-    if assignment == "00_setup":
-        course.nbgrader("autograde", assignment, "--create", "--force")  # stock nbgrader, end to end
+    if stock:
+        course.nbgrader("autograde", assignment, "--create", "--force")
     else:
         # The same grading in parallel (tests/grading checks it writes what nbgrader writes):
         # halves the longest step of this test for every other assignment.
         course.course("autograde", assignment, "--workers", "2", "--force")
-    scores = course.export_scores()
+    scores = course.export_scores(cli=stock)
     report = {name: course.cell_scores(name) for name in expected}
     for name, want in expected.items():
         assert name in scores, f"{name} is missing from the exported grades"

@@ -1,6 +1,6 @@
-"""How `make test` splits the suite between its pytest-xdist workers (tests/conftest.py)."""
+"""How `make test` splits the suite between its pytest-xdist workers (tests/xdist_scopes.py)."""
 
-from conftest import scope_of
+from xdist_scopes import scope_of
 
 
 def test_a_notebooks_cells_stay_together():

@@ -6,11 +6,15 @@ copies of it, in one run:
 
 1. stock   `nbgrader autograde 00_setup` (sandboxed, as configured);
 2. course  `course autograde 00_setup --workers 2` (sandboxed);
-3. unsafe  `nbgrader autograde 00_setup` with COURSE_UNSAFE_GRADING=1 (no sandbox).
+3. unsafe  `nbgrader autograde 00_setup` with COURSE_UNSAFE_GRADING=1 (no sandbox);
+4. split   two stock `nbgrader autograde` processes side by side on two copies of
+           the course, half of the students each: the ideal two-way split of stock
+           grading, to show what two-way parallelism can give on this machine.
 
 Each mode runs --repeat times (default 2) in alternating order, and the fastest
 run of each mode counts: on a noisy 2-core machine a single run can be off by 20%.
-Prints the throughput ratio (1 / 2) and the sandbox overhead (1 / 3), checks that
+Prints the throughput ratio (1 / 2), the ideal split's ratio (1 / 4) and the
+sandbox overhead (1 / 3), checks that
 1 and 2 wrote the same gradebook, and writes bench-grading.json.
 Targets on a 2-core machine: ratio >= 1.8, overhead <= 1.10.
 
@@ -23,6 +27,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -52,10 +57,32 @@ MODES = {
     "stock": "stock nbgrader autograde (sandboxed)",
     "course": "course autograde --workers {workers} (sandboxed)",
     "unsafe": "stock nbgrader autograde (UNSAFE, no sandbox)",
+    "split": "2 stock nbgrader side by side, half each",
 }
+HALVES = ("student*[02468]", "student*[13579]")  # nbgrader --student takes a glob
+
+
+def side_by_side(path: Path) -> tuple[float, int]:
+    """Two stock autogrades at once, each on its own copy of the course, half the students each."""
+    halves = [path.with_name(f"{path.name}-half{i}") for i in range(len(HALVES))]
+    for half in halves:
+        shutil.copytree(path, half)
+    env = dict(os.environ)
+    env.pop("PYTEST_CURRENT_TEST", None)
+    started = time.perf_counter()
+    procs = [subprocess.Popen([str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--create", "--student", pattern],
+                              cwd=half, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for half, pattern in zip(halves, HALVES)]
+    codes = [proc.wait(timeout=7200) for proc in procs]
+    seconds = time.perf_counter() - started
+    for half in halves:
+        shutil.rmtree(half, ignore_errors=True)
+    return seconds, max(codes)
 
 
 def grade(mode: str, path: Path, workers: int) -> tuple[float, int]:
+    if mode == "split":
+        return side_by_side(path)
     if mode == "course":
         return timed([str(BIN / "course"), "autograde", ASSIGNMENT, "--workers", str(workers)], path)
     env = {"COURSE_UNSAFE_GRADING": "1"} if mode == "unsafe" else {}
@@ -94,24 +121,29 @@ def main() -> int:
                 seconds, code = grade(mode, path, args.workers)
                 times[mode].append(seconds)
                 codes.append(code)
-                gradebooks.setdefault(mode, gradebook_dump(path / "gradebook.db"))
+                if mode != "split":  # its grades are in two half gradebooks
+                    gradebooks.setdefault(mode, gradebook_dump(path / "gradebook.db"))
                 print(f"  run {rep + 1} {MODES[mode].format(workers=args.workers):46} {seconds:6.1f} s "
                       f"({args.n / seconds:.3f} submissions/s)")
                 shutil.rmtree(path, ignore_errors=True)
         best = {mode: min(values) for mode, values in times.items()}
         ratio, overhead = best["stock"] / best["course"], best["stock"] / best["unsafe"]
+        ideal = best["stock"] / best["split"]
         same = gradebooks["stock"] == gradebooks["course"]
         mean = {mode: sum(values) / len(values) for mode, values in times.items()}
         print(f"fastest: stock {best['stock']:.1f} s, course {best['course']:.1f} s, unsafe {best['unsafe']:.1f} s; "
               f"with means instead: ratio {mean['stock'] / mean['course']:.2f}x, overhead {mean['stock'] / mean['unsafe']:.3f}")
         print(f"throughput ratio (course/stock): {ratio:.2f}x  (target >= 1.8x)")
+        print(f"ideal two-way split of stock (two nbgraders side by side / stock): {ideal:.2f}x; "
+              f"course autograde reaches {ratio / ideal:.0%} of it")
         print(f"sandbox overhead (sandboxed/unsandboxed): {overhead:.3f}  (target <= 1.10)")
         print(f"gradebooks identical (stock vs course): {same}; exit codes {codes}")
         Path(args.out).write_text(json.dumps({
             "submissions": args.n, "workers": args.workers, "repeat": args.repeat,
             "runs_s": {mode: [round(t, 2) for t in values] for mode, values in times.items()},
             "stock_s": round(best["stock"], 2), "course_s": round(best["course"], 2),
-            "unsafe_s": round(best["unsafe"], 2), "throughput_ratio": round(ratio, 3),
+            "unsafe_s": round(best["unsafe"], 2), "split_s": round(best["split"], 2),
+            "throughput_ratio": round(ratio, 3), "ideal_split_ratio": round(ideal, 3),
             "sandbox_overhead": round(overhead, 3), "gradebooks_identical": same,
             "load_average_end": round(os.getloadavg()[0], 2)}, indent=2) + "\n")
         return 0 if same and not any(codes) else 1

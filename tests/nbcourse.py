@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import os
 import re
 import shutil
@@ -67,10 +68,13 @@ def run(args: list[str], cwd: Path, timeout: int = 900) -> subprocess.CompletedP
     return result
 
 
-def _config():
+def _config(root: Path = ROOT):
+    """The nbgrader configuration of the course at root, as nbgrader loads it there."""
     from traitlets.config.loader import PyFileConfigLoader
 
-    return PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    return config
 
 
 def validate(notebook: Path, invert: bool = False) -> dict:
@@ -85,23 +89,19 @@ def validate(notebook: Path, invert: bool = False) -> dict:
     return results
 
 
-_EMPTY_GRADEBOOK: list[Path] = []
-
-
+@functools.cache
 def empty_gradebook() -> Path:
     """A new, empty gradebook.db for this course, made once per process and copied after.
 
     nbgrader stamps every new gradebook with its schema revision by running the
     `alembic` command line, which imports nbgrader: 4-5 s per temporary course. A
     copy of the empty database it would create is the same file, without that cost."""
-    if not _EMPTY_GRADEBOOK:
-        from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook
 
-        path = Path(tempfile.mkdtemp(prefix="course-empty-gradebook-")) / "gradebook.db"
-        with Gradebook(f"sqlite:///{path}", course_id=_config().CourseDirectory.course_id):
-            pass
-        _EMPTY_GRADEBOOK.append(path)
-    return _EMPTY_GRADEBOOK[0]
+    path = Path(tempfile.mkdtemp(prefix="course-empty-gradebook-")) / "gradebook.db"
+    with Gradebook(f"sqlite:///{path}", course_id=_config().CourseDirectory.course_id):
+        pass
+    return path
 
 
 def release_drift(assignment: str, committed: Path | None = None) -> list[str]:
@@ -116,16 +116,6 @@ def release_drift(assignment: str, committed: Path | None = None) -> list[str]:
         return release.differences(fresh / assignment, committed or ROOT / "release" / assignment)
     finally:
         shutil.rmtree(fresh.parent, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _chdir(path: Path):
-    saved = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(saved)
 
 
 @dataclass
@@ -198,13 +188,6 @@ class TempCourse:
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, folder / notebook_name)
 
-    def _config(self):
-        from traitlets.config.loader import PyFileConfigLoader
-
-        config = PyFileConfigLoader("nbgrader_config.py", path=str(self.path)).load_config()
-        config.CourseDirectory.root = str(self.path)
-        return config
-
     def generate(self, cli: bool = True) -> None:
         """`nbgrader generate_assignment --force`: the command line, or (cli=False) the same
         converter through nbgrader's API in this process (saves 4 s of imports)."""
@@ -214,8 +197,8 @@ class TempCourse:
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
-        config = self._config()
-        with _chdir(self.path):
+        config = _config(self.path)
+        with contextlib.chdir(self.path):
             result = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config).generate_assignment(
                 self.assignment, force=True)
         assert result["success"], f"generate_assignment {self.assignment} failed:\n{result['error']}\n{result['log']}"
@@ -230,7 +213,7 @@ class TempCourse:
             from nbgrader.api import Gradebook
             from nbgrader.plugins import CsvExportPlugin
 
-            config = self._config()
+            config = _config(self.path)
             with Gradebook(f"sqlite:///{self.path / 'gradebook.db'}", config.CourseDirectory.course_id) as gradebook:
                 CsvExportPlugin(config=config, to=str(target)).export(gradebook)
         with open(target, newline="") as handle:

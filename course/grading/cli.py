@@ -98,8 +98,8 @@ def record_submission_flags(db_url: str, assignment: str, student: str, flags: l
 # --- merging a worker's scratch gradebook ---------------------------------------------
 
 def merge_student(src_url: str, dst, assignment: str, student: str) -> bool:
-    """Copy one student's submission of one assignment from src into dst (a gradebook URL,
-    or an open nbgrader Gradebook, kept open across students). False if src has none."""
+    """Copy one student's submission of one assignment from src into dst (an open nbgrader
+    Gradebook, kept open across students). False if src has none."""
     from nbgrader.api import Gradebook, MissingEntry
 
     with Gradebook(src_url) as src:
@@ -115,13 +115,6 @@ def merge_student(src_url: str, dst, assignment: str, student: str) -> bool:
             notebooks.append((nb.name, nb.flagged, nb.late_submission_penalty,
                               [(g.name, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade) for g in nb.grades],
                               [(c.name, c.auto_comment, c.manual_comment) for c in nb.comments]))
-    if isinstance(dst, str):
-        with Gradebook(dst) as opened:
-            return _write_student(opened, assignment, student, person, timestamp, notebooks)
-    return _write_student(dst, assignment, student, person, timestamp, notebooks)
-
-
-def _write_student(dst, assignment: str, student: str, person: dict, timestamp, notebooks: list) -> bool:
     dst.update_or_create_student(student, **person)
     kwargs = {"timestamp": timestamp} if timestamp is not None else {}
     dsub = dst.update_or_create_submission(assignment, student, **kwargs)

@@ -11,7 +11,9 @@ Three nbgrader preprocessors, configured in nbgrader_config.py:
   student code and checked (with a random token) before every graded test cell
   and at the end; a canary test that must fail; a hard stop for a cell that
   ignores the interrupt after its time limit; a cap on output per cell; and
-  kernel deaths turned into failed cells instead of a crashed grading run.
+  kernel deaths turned into failed cells instead of a crashed grading run; and
+  each cell's stdout and stderr merged into one output each, so a score never
+  depends on how the kernel happened to chunk them.
 - ``RecordFlags`` (last in ``Autograde.autograde_preprocessors``): writes the
   findings to the gradebook: the submitted notebook is ``flagged``, every grade
   ``needs_manual_grade``, the reasons go into the auto comments of the answer
@@ -233,6 +235,11 @@ class GuardedExecute(Execute):
     max_output_bytes = Integer(1_000_000, help="Output kept per cell; the rest is dropped.").tag(config=True)
     kill_after_timeout = Bool(True, help="Kill the kernel when a cell ignores the interrupt after its timeout.").tag(config=True)
     probe_timeout = Float(30, help="Seconds a guard probe may take.").tag(config=True)
+    # How a kernel splits stdout and stderr into messages is timing: print("x") is two
+    # writes, and a flush can fall between them on a busy machine. Merged, the outputs
+    # are the same however they were chunked, and a warning split from its newline
+    # still matches IgnorePattern (a lone "\n" on stderr would otherwise fail the cell).
+    coalesce_streams = Bool(True, help="Merge each cell's stream outputs of the same name.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict, km=None):
         self._flags: list[Flag] = list(_flags_of(nb.metadata))

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from jlab import SCREENSHOTS, shot
+from jlab import HTTP_S, SCREENSHOTS, SERVER_S, STEP_MS, shot
 from nbcourse import BIN
 
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
@@ -88,7 +88,8 @@ def browser(chromium_path):
 def page(browser, request):
     """A fresh page; on failure, a screenshot named after the test."""
     context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(60_000)
+    context.set_default_timeout(STEP_MS)  # clicks and fills wait for their element this long
+    context.set_default_navigation_timeout(STEP_MS)
     new_page = context.new_page()
     yield new_page
     failed = getattr(request.node, "rep_call", None)
@@ -118,7 +119,7 @@ class JupyterLab:
         self.log_path = state / "jupyterlab.log"
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout_s: float = 90) -> "JupyterLab":
+    def start(self, timeout_s: float = SERVER_S) -> "JupyterLab":
         settings = self.state / "lab-settings"
         # No "receive Jupyter news?" toast over the screenshots.
         notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
@@ -156,7 +157,7 @@ class JupyterLab:
         self.stop()
         raise RuntimeError(f"JupyterLab did not answer on {self.url} within {timeout_s:.0f} s:\n{self.log_tail()}")
 
-    def api(self, method: str, path: str, timeout_s: float = 5) -> dict:
+    def api(self, method: str, path: str, timeout_s: float = HTTP_S) -> dict:
         request = urllib.request.Request(self.url + path, method=method,
                                          headers={"Authorization": f"token {self.token}"})
         with urllib.request.urlopen(request, timeout=timeout_s) as response:

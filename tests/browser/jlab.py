@@ -25,6 +25,19 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+# Every wait of the browser tests is sized here, once, for a 2-core machine that the
+# rest of the suite keeps busy: there a kernel takes seconds to start, the local model
+# seconds to answer and the formgrader seconds to render a notebook. Each wait is tied
+# to what the page shows (a prompt number, a dialog, the kernel's status, a reply in a
+# widget, a score box), so these numbers only bound how long a broken run hangs; they
+# never pace a passing one. Playwright's own default for `expect` is 5 s.
+STEP_MS = 120_000  # the page's reaction to one action: a click, a reply, a page load
+RUN_MS = 600_000  # a whole notebook: its kernel starting, Run All Cells, Validate
+SERVER_S = 180  # JupyterLab answering its REST API after it was started
+HTTP_S = 30  # one REST call to JupyterLab (status, shutdown)
+if expect is not None:
+    expect.set_options(timeout=STEP_MS)
 ACTIVE = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook on show
 CELLS = f"{ACTIVE} .jp-Notebook .jp-Cell"
 VALIDATE = f"{ACTIVE} jp-button.validate-button"
@@ -55,15 +68,15 @@ def center(locator: Locator) -> Locator:
     return locator
 
 
-def wait_kernel_idle(page: Page, timeout_ms: int = 120_000) -> None:
-    expect(page.locator("#jp-main-statusbar")).to_contain_text("| Idle", timeout=timeout_ms)
+def wait_kernel_idle(page: Page) -> None:
+    expect(page.locator("#jp-main-statusbar")).to_contain_text("| Idle", timeout=RUN_MS)
 
 
 def open_notebook(page: Page, url: str, n_cells: int) -> Locator:
     """Open a notebook by URL; wait until all its cells are on the page and the kernel is idle."""
     page.goto(url)
     cells = page.locator(CELLS)
-    expect(cells).to_have_count(n_cells, timeout=120_000)
+    expect(cells).to_have_count(n_cells, timeout=RUN_MS)
     expect(page.locator(VALIDATE)).to_be_visible()
     wait_kernel_idle(page)
     return cells
@@ -90,18 +103,18 @@ def menu(page: Page, top: str, item: str) -> None:
     page.locator(".lm-Menu").last.get_by_role("menuitem", name=item, exact=True).click()
 
 
-def run_all(page: Page, timeout_ms: int = 300_000) -> None:
+def run_all(page: Page) -> None:
     """Run > Run All Cells; return when the run has finished or stopped at an error."""
     menu(page, "Run", "Run All Cells")
-    page.wait_for_function(_RUN_FINISHED, timeout=timeout_ms, polling=250)
+    page.wait_for_function(_RUN_FINISHED, timeout=RUN_MS, polling=250)
     wait_kernel_idle(page)
 
 
-def validate(page: Page, timeout_ms: int = 300_000) -> tuple[str, Locator]:
+def validate(page: Page) -> tuple[str, Locator]:
     """Press nbgrader's Validate button; ("success" | "error", the dialog) when its result shows."""
     page.locator(VALIDATE).click()
     dialog = page.locator(".nbgrader-SuccessDialog, .nbgrader-ErrorDialog")
-    expect(dialog).to_have_count(1, timeout=timeout_ms)
+    expect(dialog).to_have_count(1, timeout=RUN_MS)
     kind = "success" if "nbgrader-SuccessDialog" in (dialog.get_attribute("class") or "") else "error"
     return kind, dialog
 

@@ -20,6 +20,7 @@ import shutil
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
 from jlab import center, expect, menu, shot
 from nbcourse import (ROOT, Submission, TempCourse, assignments, autograded_points, build_submission,
@@ -39,16 +40,17 @@ def graded_course(tmp_path_factory, chromium_path):
     for other in set(assignments()) - {ASSIGNMENT}:  # the formgrader lists every folder of source/
         shutil.copytree(ROOT / "source" / other, path / "source" / other,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+    course.generate(cli=False)
     source_nb = notebooks(ASSIGNMENT)[0]
     release_nb = path / "release" / ASSIGNMENT / source_nb.name
     wrong = next(s for s in sample_submissions(ASSIGNMENT) if s.name == WRONG)
     submissions = {"ada": Submission("ada", None, {}, "solution"), "grace": wrong}
+    with Gradebook(f"sqlite:///{path / 'gradebook.db'}") as gradebook:  # what `nbgrader db student add` does
+        for student, (first, last) in STUDENTS.items():
+            gradebook.update_or_create_student(student, first_name=first, last_name=last)
     for student, submission in submissions.items():
-        first, last = STUDENTS[student]
-        course.nbgrader("db", "student", "add", student, "--first-name", first, "--last-name", last)
         course.submit(student, source_nb.name, build_submission(release_nb, source_nb, submission))
-    course.nbgrader("autograde", ASSIGNMENT, "--force")
+    course.nbgrader("autograde", ASSIGNMENT, "--force")  # the command an instructor runs
     return course
 
 
@@ -87,7 +89,11 @@ def test_formgrader_lists_assignments_and_shows_autograded_scores(graded_course,
     notebook_row = formgrader.locator("tr", has=formgrader.locator("td.name", has_text=ASSIGNMENT))
     expect(notebook_row).to_contain_text(f"{code_points:g} / {code_points:g}")
     shot(page, "instructor-3-student")
-    notebook_row.locator("td.name a").click()
+    # The grading view is a new page in the formgrader's frame, rendered on the server:
+    # wait for that frame to navigate there and finish loading, then read its boxes.
+    with page.expect_event("framenavigated", predicate=lambda f: "/formgrader/submissions/" in f.url) as nav:
+        notebook_row.locator("td.name a").click()
+    nav.value.wait_for_load_state("load")
     for grade_id, points in tests.items():  # the autograded score shows as the placeholder of the
         score = formgrader.locator(f"input.score#{grade_id}")  # box where a grader may override it
         expect(score).to_have_attribute("placeholder", f"{points:g}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -99,6 +100,40 @@ def autograded(course_path: Path) -> dict[str, dict]:
             out[student] = {"score": sum(cells.values()), "cells": cells,
                             "flags": flags_from_gradebook(gb, ASSIGNMENT, student)}
     return out
+
+
+def comparable(path: Path) -> list:
+    """What an autograded notebook says, without what may legitimately vary between two
+    gradings of the same submission.
+
+    - Stream chunking: a kernel sends stdout and stderr in chunks whose borders are
+      timing. Consecutive stream outputs of one name are merged (nbconvert's
+      CoalesceStreamsPreprocessor), then each run of streams is compared as its stdout
+      and its stderr, since the two are separate pipes whose relative order is timing.
+    - Object addresses in reprs (0x7f...).
+    - Everything in metadata (execution timestamps; grading clears the rest).
+    """
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nbformat.read(path, as_version=4), {})
+    cells = []
+    for cell in nb.cells:
+        outputs, streams = [], {}
+        for out in cell.get("outputs", []) + [None]:
+            if out is not None and out.output_type == "stream":
+                streams[out.name] = streams.get(out.name, "") + re.sub(r"0x[0-9a-f]+", "0x", out.text)
+                continue
+            if streams:
+                outputs.append(("streams", tuple(sorted(streams.items()))))
+                streams = {}
+            if out is None:
+                break
+            if out.output_type == "error":
+                outputs.append(("error", out.ename, re.sub(r"0x[0-9a-f]+", "0x", out.evalue)))
+            else:
+                outputs.append((out.output_type, sorted(out.get("data", {}))))
+        cells.append((cell.cell_type, cell.source, cell.get("execution_count"), outputs))
+    return cells
 
 
 def gradebook_dump(db: Path, assignment: str = ASSIGNMENT) -> dict:

@@ -17,8 +17,8 @@ import shutil
 import nbformat
 import pytest
 
-from helpers import (ASSIGNMENT, ROOT, Submission, build_submission, cases, course_cli, gradebook_dump,
-                     make_course, release_and_source, submit_case)
+from helpers import (ASSIGNMENT, ROOT, Submission, build_submission, cases, comparable, course_cli,
+                     gradebook_dump, make_course, release_and_source, submit_case)
 from nbcourse import sample_submissions
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
@@ -55,27 +55,11 @@ def test_parallel_gradebook_equals_stock_nbgrader(pair):
     assert pair["ours_result"].returncode == 0, pair["ours_result"].stdout + pair["ours_result"].stderr[-2000:]
 
 
-def _comparable(path):
-    nb = nbformat.read(path, as_version=4)
-    cells = []
-    for cell in nb.cells:
-        outputs = []
-        for out in cell.get("outputs", []):
-            if out.output_type == "error":
-                outputs.append(("error", out.ename))
-            elif out.output_type == "stream":
-                outputs.append(("stream", out.name, re.sub(r"0x[0-9a-f]+", "0x", out.text)))
-            else:
-                outputs.append((out.output_type,))
-        cells.append((cell.cell_type, cell.source, cell.get("execution_count"), outputs))
-    return cells
-
-
 def test_parallel_autograded_notebooks_equal_stock(pair):
     for student in pair["students"]:
         a = pair["stock"].path / "autograded" / student / ASSIGNMENT / "00_setup.ipynb"
         b = pair["parallel"].path / "autograded" / student / ASSIGNMENT / "00_setup.ipynb"
-        assert _comparable(a) == _comparable(b), student
+        assert comparable(a) == comparable(b), student
 
 
 def _hidden_lines() -> list[str]:

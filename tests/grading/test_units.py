@@ -134,3 +134,64 @@ def test_feedback_placeholder_keeps_visible_tests():
     out = nb.cells[0]
     assert "f(2) == 4" not in out.source and "visible" in out.source and "hidden tests" in out.source
     assert out.outputs[0].traceback == ["AssertionError: secret"]
+
+
+@pytest.mark.slow  # two kernels
+def test_graded_streams_are_merged_however_the_kernel_chunked_them(tmp_path):
+    """A flush between a warning and its newline leaves the "\\n" as an output of its own;
+    nbgrader counts any stderr left in a test cell as a failure, so unmerged it would cost
+    the cell its points. Merged, the warning matches IgnorePattern whole and is dropped."""
+    from nbformat.v4 import new_code_cell, new_notebook
+    from nbgrader.preprocessors import IgnorePattern
+    from nbgrader.utils import determine_grade
+
+    from course.grading.tamper import GuardedExecute
+    from nbcourse import _config
+
+    # The explicit flushes do what a busy machine does now and then: split the messages.
+    source = ('import sys\nprint("Paris.", flush=True)\nprint("Berlin.")\n'
+              'sys.stderr.write("Warning: slow path"); sys.stderr.flush(); sys.stderr.write("\\n");\n')
+
+    def grade(coalesce: bool):
+        cell = new_code_cell(source)
+        cell.metadata["nbgrader"] = {"grade": True, "grade_id": "t", "points": 1, "solution": False, "locked": True}
+        config = _config()
+        config.GuardedExecute.guard = False
+        config.GuardedExecute.coalesce_streams = coalesce
+        resources = {"metadata": {"path": str(tmp_path)}}
+        nb, resources = GuardedExecute(config=config).preprocess(new_notebook(cells=[cell]), resources)
+        outputs = [(o.output_type, o.get("name"), o.get("text")) for o in nb.cells[0].outputs]
+        nb, _ = IgnorePattern(config=config).preprocess(nb, resources)
+        return outputs, determine_grade(nb.cells[0], None)
+
+    outputs, score = grade(coalesce=True)
+    assert outputs == [("stream", "stdout", "Paris.\nBerlin.\n"), ("stream", "stderr", "Warning: slow path\n")]
+    assert score == (1, 1)
+    outputs, score = grade(coalesce=False)  # what nbgrader's own Execute records
+    assert ("stream", "stderr", "\n") in outputs and score == (0, 1)
+
+
+def test_notebook_comparison_ignores_chunking_but_not_content(tmp_path):
+    """Two gradings of one submission compare equal however the kernel chunked its
+    streams, and unequal when what was printed, raised or shown differs."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from helpers import comparable
+
+    def saved(name, outputs):
+        cell = new_code_cell("print('Paris.'); print('Berlin.')", execution_count=3, outputs=outputs)
+        cell.metadata["execution"] = {"iopub.status.busy": f"2026-12-05T01:0{len(name)}:00Z"}
+        nbformat.write(new_notebook(cells=[cell]), tmp_path / f"{name}.ipynb")
+        return comparable(tmp_path / f"{name}.ipynb")
+
+    def out(name, text):
+        return new_output("stream", name=name, text=text)
+
+    whole = saved("whole", [out("stdout", "Paris.\nBerlin.\n"), out("stderr", "Warning: x\n")])
+    assert saved("chunks", [out("stdout", "Paris."), out("stdout", "\nBerlin.\n"), out("stderr", "Warning: x\n")]) == whole
+    assert saved("interleaved", [out("stdout", "Paris.\n"), out("stderr", "Warning: x\n"), out("stdout", "Berlin.\n")]) == whole
+    assert saved("other_text", [out("stdout", "Paris.\nRome.\n"), out("stderr", "Warning: x\n")]) != whole
+    assert saved("no_stderr", [out("stdout", "Paris.\nBerlin.\n")]) != whole
+    error = new_output("error", ename="AssertionError", evalue="at 0x7f00aa", traceback=[])
+    assert saved("error", [out("stdout", "Paris.\nBerlin.\n"), error]) != saved("error2", [out("stdout", "Paris.\nBerlin.\n")])

@@ -1,9 +1,9 @@
 """The nbgrader pipeline, for every assignment in source/ (new ones are picked up).
 
-1. nbgrader validates the source notebook: every test passes on the solution.
+1. The source notebook passes its own tests: nbgrader validates it.
 2. `nbgrader generate_assignment` reproduces the committed release/ exactly.
 3. release/ holds no solution text, no hidden tests and no outputs.
-4. nbgrader validates the release with --invert: every test fails blank.
+4. nbgrader validates the release with --invert: every visible test fails blank.
 5. End to end in a temporary course: generate, autograde the solution (full
    marks), the blank release (zero) and each sample wrong submission (its exact
    score), export, and check the exported scores.
@@ -12,13 +12,19 @@ For 00_setup every step is nbgrader's command line (`nbgrader validate`,
 `tools/release.py --check`, `nbgrader generate_assignment`, `nbgrader autograde`,
 `nbgrader export`). For the other assignments the same nbgrader code runs in this
 process, as the JupyterLab Validate button runs the validator (each command line
-costs 4 s of imports), and grading is `course autograde --workers 2` (tests/grading
-check that it writes what `nbgrader autograde` writes).
+costs 4 s of imports), grading is `course autograde --workers 2` (tests/grading
+check that it writes what `nbgrader autograde` writes), and step 1 reads the graded
+course of step 5: the solution there is the source notebook with its solution
+markers removed, graded with every visible and hidden test, so full marks in every
+test cell is what `nbgrader validate` of the source checks, without running the
+notebook a second time. One graded course per assignment, shared by the tests
+that read it; tests/xdist_scopes.py keeps an assignment's tests on one worker.
 """
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 
 import nbformat
 import pytest
@@ -30,7 +36,6 @@ from nbcourse import (
     assignments,
     autograded_points,
     build_submission,
-    is_answer_cell,
     is_test_cell,
     nbgrader_meta,
     notebooks,
@@ -45,20 +50,72 @@ pytestmark = pytest.mark.pipeline
 ASSIGNMENTS = assignments()
 
 
-@pytest.fixture(params=ASSIGNMENTS)
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
 def assignment(request):
     return request.param
 
 
-def test_source_validates(assignment):
-    for notebook in notebooks(assignment):
-        if assignment == "00_setup":  # the command line, once
+@dataclass
+class Graded:
+    """A temporary course where the solution, the blank release and every sample wrong
+    submission of one assignment were autograded and exported."""
+
+    course: TempCourse
+    expected: dict  # student -> the score it must get
+    scores: dict  # student -> the score `nbgrader export` wrote
+
+
+@pytest.fixture(scope="module")
+def graded(assignment, tmp_path_factory) -> Graded:
+    wrong = sample_submissions(assignment)
+    assert len(wrong) >= 3, (
+        f"{assignment} needs at least three sample wrong submissions in tests/submissions/{assignment}/")
+    stock = assignment == "00_setup"  # every step through nbgrader's command line, once
+    path = tmp_path_factory.mktemp(f"pipeline-{assignment}")
+    course = TempCourse(path, assignment)
+    course.generate(cli=stock)
+    students = [Submission("solution", None, {}, "solution"), Submission("blank", 0.0, {}, "blank"), *wrong]
+    expected = {}
+    for submission in students:
+        for source_nb in notebooks(assignment):
+            release_nb = path / "release" / assignment / source_nb.name
+            course.submit(submission.name, source_nb.name, build_submission(release_nb, source_nb, submission))
+        full = sum(autograded_points(nbformat.read(nb, as_version=4)) for nb in notebooks(assignment))
+        expected[submission.name] = full if submission.expected is None else submission.expected
+    if stock:
+        course.nbgrader("autograde", assignment, "--create", "--force")
+    else:
+        # The same grading in parallel (tests/grading checks it writes what nbgrader writes):
+        # halves the longest step of this test for every other assignment.
+        course.course("autograde", assignment, "--workers", "2", "--force")
+    return Graded(course, expected, course.export_scores(cli=stock))
+
+
+def test_source_validates(assignment, graded):
+    if assignment == "00_setup":  # the command line, once
+        for notebook in notebooks(assignment):
             result = run([str(BIN / "nbgrader"), "validate", str(notebook)], cwd=ROOT)
             assert "Success! Your notebook passes all the tests." in result.stdout, (
                 f"{notebook.relative_to(ROOT)} does not pass its own tests:\n{result.stdout[-4000:]}")
-            continue
-        problems = validate(notebook)
-        assert not problems, f"{notebook.relative_to(ROOT)} does not pass its own tests:\n{problems}"
+        return
+    tests = {nbgrader_meta(cell)["grade_id"] for notebook in notebooks(assignment)
+             for cell in nbformat.read(notebook, as_version=4).cells if is_test_cell(cell)}
+    scores = graded.course.cell_scores("solution")
+    assert tests <= set(scores), f"test cells missing from the gradebook: {sorted(tests - set(scores))}"
+    failed = {grade_id: scores[grade_id] for grade_id in sorted(tests) if scores[grade_id][0] != scores[grade_id][1]}
+    assert not failed, (f"source/{assignment} does not pass its own tests: (score, max) of the failing test "
+                        f"cells: {failed}\n{_errors(graded.course, 'solution', failed)}")
+
+
+def _errors(course: TempCourse, student: str, grade_ids) -> str:
+    """The errors the autograded notebook shows in these test cells."""
+    out = []
+    for path in sorted((course.path / "autograded" / student / course.assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if nbgrader_meta(cell).get("grade_id") in grade_ids:
+                out += [f"{path.name} {nbgrader_meta(cell)['grade_id']}: {o.ename}: {o.evalue}"
+                        for o in cell.get("outputs", []) if o.output_type == "error"]
+    return "\n".join(out)
 
 
 def test_release_matches_source(assignment):
@@ -140,30 +197,9 @@ def test_blank_release_fails_every_test(assignment):
                         f"no answer:\n{problems}")
 
 
-def test_autograde_scores_solution_blank_and_wrong_submissions(assignment, tmp_path):
-    wrong = sample_submissions(assignment)
-    assert len(wrong) >= 3, (
-        f"{assignment} needs at least three sample wrong submissions in tests/submissions/{assignment}/")
-    stock = assignment == "00_setup"  # every step through nbgrader's command line, once
-    course = TempCourse(tmp_path, assignment)
-    course.generate(cli=stock)
-    students = [Submission("solution", None, {}, "solution"), Submission("blank", 0.0, {}, "blank"), *wrong]
-    expected = {}
-    for submission in students:
-        for source_nb in notebooks(assignment):
-            release_nb = tmp_path / "release" / assignment / source_nb.name
-            course.submit(submission.name, source_nb.name, build_submission(release_nb, source_nb, submission))
-        full = sum(autograded_points(nbformat.read(nb, as_version=4)) for nb in notebooks(assignment))
-        expected[submission.name] = full if submission.expected is None else submission.expected
-    if stock:
-        course.nbgrader("autograde", assignment, "--create", "--force")
-    else:
-        # The same grading in parallel (tests/grading checks it writes what nbgrader writes):
-        # halves the longest step of this test for every other assignment.
-        course.course("autograde", assignment, "--workers", "2", "--force")
-    scores = course.export_scores(cli=stock)
-    report = {name: course.cell_scores(name) for name in expected}
-    for name, want in expected.items():
-        assert name in scores, f"{name} is missing from the exported grades"
-        assert scores[name] == pytest.approx(want), (
-            f"{assignment}/{name}: scored {scores[name]}, expected {want}. Per test cell: {report[name]}")
+def test_autograde_scores_solution_blank_and_wrong_submissions(assignment, graded):
+    for name, want in graded.expected.items():
+        assert name in graded.scores, f"{name} is missing from the exported grades"
+        assert graded.scores[name] == pytest.approx(want), (
+            f"{assignment}/{name}: scored {graded.scores[name]}, expected {want}. "
+            f"Per test cell: {graded.course.cell_scores(name)}")

@@ -19,7 +19,10 @@ def test_the_browser_tests_share_one_worker():
             == scope_of("tests/browser/test_instructor.py::test_formgrader_lists_assignments_and_shows_autograded_scores"))
 
 
-def test_pipeline_tests_spread_out():
+def test_pipeline_tests_spread_out_by_assignment():
     a = scope_of("tests/test_pipeline.py::test_autograde_scores_solution_blank_and_wrong_submissions[04_rag]")
     b = scope_of("tests/test_pipeline.py::test_autograde_scores_solution_blank_and_wrong_submissions[05_agent_loops]")
     assert a != b
+    assert a == scope_of("tests/test_pipeline.py::test_source_validates[04_rag]")  # one graded course
+    other = scope_of("tests/test_pipeline.py::test_in_process_checks_can_fail")
+    assert other not in (a, b)

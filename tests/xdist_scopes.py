@@ -7,18 +7,19 @@ order. Tests that share state stay together:
   - a test module (module-scoped fixtures such as the graded bad-submission corpus
     would otherwise be built once per worker);
   - the browser tests (one fresh screenshot folder per run).
-The nbgrader pipeline tests are independent, one assignment each, and they are the
-longest: each is a unit of its own, so the two workers share them.
+  - the nbgrader pipeline tests of one assignment (they share one graded course):
+    each assignment is a unit of its own, so the two workers share the assignments.
 (xdist's `loadgroup` marks would say the same, but they are ignored under pytest 9.2:
 pytest-dev/pytest-xdist#1386.)
 """
 
-SPREAD = ("tests/test_pipeline.py",)
+BY_PARAMETER = ("tests/test_pipeline.py",)
 TOGETHER = ("tests/browser/",)
 
 
 def scope_of(nodeid: str) -> str:
     path = nodeid.split("::", 1)[0]
-    if path in SPREAD:
-        return nodeid
+    if path in BY_PARAMETER:
+        parameter = nodeid.partition("[")[2]
+        return f"{path}[{parameter}" if parameter else nodeid
     return next((folder for folder in TOGETHER if path.startswith(folder)), path)

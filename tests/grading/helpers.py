@@ -15,10 +15,15 @@ from nbcourse import BIN, ROOT, Submission, TempCourse, build_submission, nbgrad
 
 ASSIGNMENT = "00_setup"
 CORPUS = ROOT / "tests" / "bad_submissions"
-# Faster limits than the course's, so the corpus runs in minutes.
+# Tighter limits than the course's, so the corpus runs in a minute. The cell time limit
+# is what each of the three runaway cases (an endless loop, a loop that swallows the
+# interrupt, ten million prints) burns in CPU. Under `make test-stress` (busy loops on
+# both cores, two grading workers) the slowest cell of a good submission took 0.035 s
+# and the slowest bounded bad one, the fork bomb meeting the process limit, 1.25 s:
+# 10 s leaves room for a machine several times slower under the same load.
 TEST_CONFIG = """
 # --- tests/grading: tighter limits so the bad-submission corpus runs quickly ---
-c.Execute.timeout = 20
+c.Execute.timeout = 10
 c.Sandbox.memory_limit = 768 * 1024**2
 c.Sandbox.max_processes = 96
 c.GuardedExecute.max_output_bytes = 200_000

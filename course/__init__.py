@@ -13,6 +13,7 @@ ONNX Runtime, tiktoken) load on first use. Where each name lives:
     catalog     load_catalog
     datasets    load_corpus, load_questions
     guards      allow_remote_calls
+    checks      same, difference (strict comparison for test cells)
     doctor      check_environment
     errors      CourseError and its subclasses
 """
@@ -34,6 +35,7 @@ _EXPORTS = {
     "load_catalog": "catalog",
     "load_corpus": "datasets", "load_questions": "datasets",
     "allow_remote_calls": "guards",
+    "same": "checks", "difference": "checks",
     "check_environment": "doctor",
     "CourseError": "errors", "UnknownModelError": "errors", "MissingAPIKeyError": "errors",
     "ProviderUnavailableError": "errors", "RateLimitError": "errors",

@@ -11,7 +11,7 @@ EXPECTED = {
     "Model", "ModelFileError", "NetworkRefusedError", "OpenAICompatibleModel", "OpenAIModel",
     "ProviderTimeoutError", "ProviderUnavailableError", "RateLimitError", "Response",
     "ScriptExhaustedError", "ScriptedModel", "ToolCall", "UnknownModelError", "Usage",
-    "allow_remote_calls", "check_environment", "cl100k", "get_embedder", "get_encoding",
+    "allow_remote_calls", "check_environment", "cl100k", "difference", "same", "get_embedder", "get_encoding",
     "get_local_model", "get_model", "load_catalog", "load_corpus", "load_questions",
     "local_tokenizer", "override_model", "register_provider", "token_pieces", "tool_call",
 }

@@ -41,7 +41,7 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Bool, Float, Integer, List, Unicode
+from traitlets import Bool, Dict, Float, Integer, List, Unicode
 
 from . import guard_source
 
@@ -109,7 +109,44 @@ def _dotted(node: ast.AST) -> str:
     return ".".join(reversed(parts))
 
 
-def scan_source(source: str) -> list[str]:
+# How a test compares or tests an answer: a class of the student's that defines one of
+# these decides its own comparisons (an object equal to everything passes every `==`).
+# No exercise asks for one; an exercise that does lists it in
+# InspectSubmission.allowed_dunders (nbgrader_config.py), by answer cell.
+COMPARISON_DUNDERS = {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__bool__", "__len__",
+                      "__contains__", "__class__", "__instancecheck__", "__subclasscheck__"}
+
+
+def _comparison_dunders(tree: ast.AST, allowed: frozenset) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                names = []
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    names = [item.name]
+                elif isinstance(item, (ast.Assign, ast.AnnAssign)):
+                    targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+                    names = [t.id for t in targets if isinstance(t, ast.Name)]
+                found += [f"defines {name} on class {node.name}" for name in names
+                          if name in COMPARISON_DUNDERS and name not in allowed]
+        elif isinstance(node, ast.Call) and _dotted(node.func).split(".")[-1] == "type" and len(node.args) == 3 \
+                and isinstance(node.args[2], ast.Dict):
+            found += [f"defines {key.value} on a class made with type()" for key in node.args[2].keys
+                      if isinstance(key, ast.Constant) and key.value in COMPARISON_DUNDERS and key.value not in allowed]
+        elif isinstance(node, ast.Call) and _dotted(node.func).split(".")[-1] == "setattr" and len(node.args) >= 2 \
+                and isinstance(node.args[1], ast.Constant) and node.args[1].value in COMPARISON_DUNDERS:
+            found.append(f"sets {node.args[1].value} with setattr")
+        elif isinstance(node, ast.Attribute) and node.attr in COMPARISON_DUNDERS and isinstance(node.ctx, ast.Store):
+            found.append(f"assigns to {_dotted(node)}")
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and any(a.name == "ANY" for a in node.names):
+            found.append("imports ANY, which equals everything")
+        elif isinstance(node, ast.Attribute) and node.attr == "ANY" and _dotted(node).startswith(("mock.", "unittest.")):
+            found.append(f"uses {_dotted(node)}, which equals everything")
+    return found
+
+
+def scan_source(source: str, allowed_dunders: frozenset = frozenset()) -> list[str]:
     """Reasons why this code looks like it tampers with grading ([] when clean)."""
     # IPython magics and shell escapes are not Python: drop those lines before parsing.
     lines = [("pass" if line.lstrip().startswith(("%", "!")) else line) for line in source.splitlines()]
@@ -154,6 +191,7 @@ def scan_source(source: str) -> list[str]:
                 reasons.append("imports ctypes (raw memory access)")
         if isinstance(node, ast.Attribute) and node.attr in ("f_back", "f_globals", "f_locals", "tb_frame", "gi_frame"):
             reasons.append(f"reaches into interpreter frames (.{node.attr})")
+    reasons += _comparison_dunders(tree, allowed_dunders)
     return sorted(set(reasons))
 
 
@@ -169,6 +207,8 @@ class InspectSubmission(NbGraderPreprocessor):
     """Compare the submission with the gradebook and scan student code, before nbgrader repairs it."""
 
     enabled = Bool(True, help="Inspect submissions for tampering.").tag(config=True)
+    allowed_dunders = Dict(help="Answer cell grade_id -> comparison or truth dunders its "
+                           "exercise asks for (by default defining one flags the submission).").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict):
         if not self.enabled:
@@ -202,7 +242,7 @@ class InspectSubmission(NbGraderPreprocessor):
             elif grade_id and (meta.get("grade") or meta.get("solution") or meta.get("locked")):
                 flags.append(Flag("structure", f"an unknown graded cell '{grade_id}' was added"))
             if cell.cell_type == "code" and not meta.get("locked") and not (grade_id in graded and grade_id not in answers):
-                for reason in scan_source(cell.source):
+                for reason in scan_source(cell.source, frozenset(self.allowed_dunders.get(grade_id, ()))):
                     flags.append(Flag("tamper", f"student code {reason} (in cell '{grade_id or 'unnamed'}')", True))
         for grade_id, (_source, _kind, locked) in expected.items():
             if counts.get(grade_id, 0) == 0:

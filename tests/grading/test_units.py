@@ -48,6 +48,56 @@ def test_tampering_patterns_are_found(code, reason):
     assert any(reason in r for r in found), found
 
 
+EQUALS_EVERYTHING = """
+class X:
+    def __eq__(self, other):
+        return True
+    def __bool__(self):
+        return True
+    __len__ = lambda self: 1
+    def __getattr__(self, name):
+        return X()
+def ask(model, question, system=None):
+    return X()
+"""
+
+
+@pytest.mark.parametrize("code, reason", [
+    (EQUALS_EVERYTHING, "defines __eq__ on class X"),
+    (EQUALS_EVERYTHING, "defines __bool__ on class X"),
+    (EQUALS_EVERYTHING, "defines __len__ on class X"),
+    ("class Outer:\n    class Inner:\n        def __ne__(self, o): return False", "defines __ne__ on class Inner"),
+    ("Y = type('Y', (), {'__eq__': lambda s, o: True})", "defines __eq__ on a class made with type()"),
+    ("setattr(Y, '__eq__', lambda s, o: True)", "sets __eq__ with setattr"),
+    ("m = MagicMock()\nm.__eq__ = lambda s, o: True", "assigns to m.__eq__"),
+    ("from unittest.mock import ANY\ndef f(x):\n    return ANY", "imports ANY, which equals everything"),
+    ("import unittest.mock as mock\ndef f(x):\n    return mock.ANY", "uses mock.ANY"),
+])
+def test_answers_that_decide_their_own_comparisons_are_found(code, reason):
+    """An object whose __eq__ returns True passes every `assert result == expected`."""
+    found = scan_source(code)
+    assert any(reason in r for r in found), found
+
+
+def test_a_comparison_dunder_the_exercise_asks_for_is_allowed():
+    code = "class Money:\n    def __eq__(self, other):\n        return self.cents == other.cents"
+    assert scan_source(code, frozenset({"__eq__"})) == []
+    assert scan_source(code) == ["defines __eq__ on class Money"]
+
+
+def test_no_solution_of_the_course_is_flagged():
+    import nbformat
+
+    from nbcourse import ROOT, is_answer_cell, nbgrader_meta, solution_code
+
+    for path in sorted((ROOT / "source").glob("*/*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if is_answer_cell(cell):
+                assert scan_source(solution_code(cell.source)) == [], (path.name, nbgrader_meta(cell)["grade_id"])
+
+
+
+
 def _start(config: Config, env: dict):
     async def go():
         km = SandboxKernelManager(kernel_name="python3", config=config)

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import nbformat
 import pytest
 
+from do_nothing import VARIANTS as DO_NOTHING
+from do_nothing import do_nothing
 from nbcourse import (
     ROOT,
     Submission,
@@ -36,12 +38,14 @@ from nbcourse import (
     assignments,
     autograded_points,
     build_submission,
+    is_answer_cell,
     is_test_cell,
     nbgrader_meta,
     notebooks,
     release_drift,
     run,
     sample_submissions,
+    solution_code,
     validate,
     BIN,
 )
@@ -62,7 +66,8 @@ class Graded:
 
     course: TempCourse
     expected: dict  # student -> the score it must get
-    scores: dict  # student -> the score `nbgrader export` wrote
+    scores: dict  # student -> the score `nbgrader export` wrote (do-nothing submissions too)
+    full: float  # the autograded points of the assignment
 
 
 @pytest.fixture(scope="module")
@@ -75,20 +80,27 @@ def graded(assignment, tmp_path_factory) -> Graded:
     course = TempCourse(path, assignment)
     course.generate(cli=stock)
     students = [Submission("solution", None, {}, "solution"), Submission("blank", 0.0, {}, "blank"), *wrong]
+    full = sum(autograded_points(nbformat.read(nb, as_version=4)) for nb in notebooks(assignment))
     expected = {}
     for submission in students:
         for source_nb in notebooks(assignment):
             release_nb = path / "release" / assignment / source_nb.name
             course.submit(submission.name, source_nb.name, build_submission(release_nb, source_nb, submission))
-        full = sum(autograded_points(nbformat.read(nb, as_version=4)) for nb in notebooks(assignment))
         expected[submission.name] = full if submission.expected is None else submission.expected
+    for variant in DO_NOTHING:
+        for source_nb in notebooks(assignment):
+            release_nb = path / "release" / assignment / source_nb.name
+            answers = {nbgrader_meta(c)["grade_id"]: do_nothing(solution_code(c.source), variant)
+                       for c in nbformat.read(source_nb, as_version=4).cells if is_answer_cell(c)}
+            course.submit(f"do_nothing_{variant}", source_nb.name,
+                          build_submission(release_nb, source_nb, Submission(variant, None, answers, "blank")))
     if stock:
         course.nbgrader("autograde", assignment, "--create", "--force")
     else:
         # The same grading in parallel (tests/grading checks it writes what nbgrader writes):
         # halves the longest step of this test for every other assignment.
         course.course("autograde", assignment, "--workers", "2", "--force")
-    return Graded(course, expected, course.export_scores(cli=stock))
+    return Graded(course, expected, course.export_scores(cli=stock), full)
 
 
 def test_source_validates(assignment, graded):
@@ -203,3 +215,21 @@ def test_autograde_scores_solution_blank_and_wrong_submissions(assignment, grade
         assert graded.scores[name] == pytest.approx(want), (
             f"{assignment}/{name}: scored {graded.scores[name]}, expected {want}. "
             f"Per test cell: {graded.course.cell_scores(name)}")
+
+
+@pytest.mark.parametrize("variant", DO_NOTHING)
+def test_a_submission_that_does_no_work_earns_nothing(assignment, graded, variant):
+    """Every function and method returns one thing (tests/do_nothing.py): at most 5% of the
+    autograded points, or flagged for review with its scores withheld."""
+    from nbgrader.api import Gradebook
+
+    from course.grading.tamper import flags_from_gradebook
+
+    student = f"do_nothing_{variant}"
+    with Gradebook(f"sqlite:///{graded.course.path / 'gradebook.db'}") as gradebook:
+        flags = flags_from_gradebook(gradebook, assignment, student)
+    withheld = any("withheld" in flag for flag in flags) and graded.scores[student] == 0
+    earned = {k: v for k, v in graded.course.cell_scores(student).items() if v[0]}
+    assert withheld or graded.scores[student] <= 0.05 * graded.full, (
+        f"{assignment}: a submission that does no work ({variant}) scored {graded.scores[student]:g} of "
+        f"{graded.full:g}, unflagged. Test cells it passed: {earned}")

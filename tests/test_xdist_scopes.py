@@ -24,5 +24,6 @@ def test_pipeline_tests_spread_out_by_assignment():
     b = scope_of("tests/test_pipeline.py::test_autograde_scores_solution_blank_and_wrong_submissions[05_agent_loops]")
     assert a != b
     assert a == scope_of("tests/test_pipeline.py::test_source_validates[04_rag]")  # one graded course
+    assert a == scope_of("tests/test_pipeline.py::test_a_submission_that_does_no_work_earns_nothing[04_rag-none]")
     other = scope_of("tests/test_pipeline.py::test_in_process_checks_can_fail")
     assert other not in (a, b)

@@ -20,6 +20,7 @@ TOGETHER = ("tests/browser/",)
 def scope_of(nodeid: str) -> str:
     path = nodeid.split("::", 1)[0]
     if path in BY_PARAMETER:
-        parameter = nodeid.partition("[")[2]
-        return f"{path}[{parameter}" if parameter else nodeid
+        parameter = nodeid.partition("[")[2].rstrip("]")
+        assignment = parameter.split("-")[0]  # "04_rag-none": the assignment comes first
+        return f"{path}[{assignment}]" if parameter else nodeid
     return next((folder for folder in TOGETHER if path.startswith(folder)), path)

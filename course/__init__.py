@@ -13,7 +13,8 @@ ONNX Runtime, tiktoken) load on first use. Where each name lives:
     catalog     load_catalog
     datasets    load_corpus, load_questions
     guards      allow_remote_calls
-    checks      same, difference (strict comparison for test cells)
+    checks      same, difference (strict comparison for test cells); agrees, grading_settings
+                in course.checks
     doctor      check_environment
     errors      CourseError and its subclasses
 """

@@ -18,17 +18,23 @@ answer away. Objects of other classes compare by type, then by their fields
 (dataclasses, pydantic models, or ``vars()``). numpy arrays compare by dtype kind,
 shape and values; a numpy float or int scalar stands for a Python float or int.
 
+For hidden tests that compare a learner's function with a reference on generated
+inputs: ``agrees`` runs both on copies of the same arguments and compares what they
+return (``same``) or the type of what they raise; ``grading_settings`` is the
+Hypothesis configuration every such test uses (the same examples on every run).
+
 Does not compare functions, generators or open files. Does not treat a tuple as
 a list or a list as a tuple: the contract names one.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
-from typing import Any
+from typing import Any, Callable
 
-__all__ = ["same", "difference"]
+__all__ = ["same", "difference", "agrees", "grading_settings"]
 
 _SCALARS = (type(None), bool, int, str, bytes)
 
@@ -154,3 +160,58 @@ def _diff_object(actual: Any, expected: Any, path: str, rel_tol: float, abs_tol:
         if found:
             return found
     return None
+
+
+def _outcome(function: Callable, args: tuple, kwargs: dict) -> tuple[str, Any]:
+    try:
+        return "returned", function(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    except Exception as error:  # the contract may say which error; compare its type
+        return "raised", type(error)
+
+
+def agrees(learner: Callable, reference: Callable, *args: Any, rel_tol: float = 1e-9, abs_tol: float = 0.0,
+           **kwargs: Any) -> str | None:
+    """None when learner(*args, **kwargs) returns what reference returns (``same``) or
+    raises the same exception type; else what differed, with the call that showed it.
+    Each function gets its own deep copy of the arguments (so a mutation shows, and
+    one cannot change the other's input).
+
+        agrees(lambda xs: sorted(xs), sorted, [2, 1]) -> None
+    """
+    got, want = _outcome(learner, args, kwargs), _outcome(reference, args, kwargs)
+    call = ", ".join([*(repr(a) for a in args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+    name = getattr(learner, "__name__", "your function")
+    if len(call) > 300:
+        call = call[:300] + "..."
+    if want[0] == "raised":
+        if got[0] == "raised" and got[1] is want[1]:
+            return None
+        what = f"raised {got[1].__name__}" if got[0] == "raised" else "returned normally"
+        return f"{name}({call}) {what}; the contract says it raises {want[1].__name__}"
+    if got[0] == "raised":
+        return f"{name}({call}) raised {got[1].__name__}"
+    found = difference(got[1], want[1], rel_tol=rel_tol, abs_tol=abs_tol)
+    return None if found is None else f"{name}({call}): {found}"
+
+
+def grading_settings(max_examples: int = 50):
+    """Hypothesis settings for a hidden test: derandomised (the same examples on every
+    run, so a score never changes between gradings), no example database, at most
+    max_examples examples. No per-example deadline: on a loaded grading machine a
+    deadline fails at random; the cell's time limit bounds the whole test instead.
+
+        @grading_settings()
+        @given(st.lists(st.integers()))
+        def check(xs): ...
+    """
+    import os
+    import tempfile
+
+    from hypothesis import HealthCheck, settings
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    # Hypothesis caches what it learns in ./.hypothesis: keep that out of the learner's
+    # and the grader's folders.
+    set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "course-hypothesis"))
+    return settings(derandomize=True, database=None, max_examples=max_examples, deadline=None,
+                    suppress_health_check=list(HealthCheck), print_blob=False)

@@ -132,3 +132,50 @@ def test_other_objects_compare_field_by_field_after_the_exact_class():
     assert not same(BoxWithEq([2]), Box([1]))
     with pytest.raises(TypeError, match="cannot compare"):
         same(object(), object())
+
+
+def test_agrees_compares_results_and_raised_types_on_copies():
+    from course.checks import agrees
+
+    def reference(xs, k=1):
+        if k < 0:
+            raise ValueError("k must not be negative")
+        return sorted(xs)[:k]
+
+    def mutates(xs, k=1):
+        xs.sort()
+        return xs[:k]
+
+    def wrong_error(xs, k=1):
+        if k < 0:
+            raise TypeError("no")
+        return sorted(xs)[:k]
+
+    assert agrees(reference, reference, [3, 1, 2], k=2) is None
+    assert agrees(mutates, reference, [3, 1, 2], k=2) is None  # each call had its own copy
+    assert agrees(wrong_error, reference, [1], k=-1) == (
+        "wrong_error([1], k=-1) raised TypeError; the contract says it raises ValueError")
+    assert agrees(lambda xs, k=1: xs[:k], reference, [3, 1], k=1) == "<lambda>([3, 1], k=1): at [0]: a different int value"
+    assert agrees(lambda xs, k=1: 1 / 0, reference, [1]) == "<lambda>([1]) raised ZeroDivisionError"
+    assert agrees(lambda xs, k=1: [], reference, [1], k=-1) == (
+        "<lambda>([1], k=-1) returned normally; the contract says it raises ValueError")
+
+
+def test_grading_settings_give_the_same_examples_every_run():
+    from hypothesis import given, strategies as st
+
+    from course.checks import grading_settings
+
+    def examples():
+        seen = []
+
+        @grading_settings(max_examples=20)
+        @given(st.lists(st.integers(), max_size=5))
+        def record(xs):
+            seen.append(xs)
+
+        record()
+        return seen
+
+    first = examples()
+    assert 0 < len(first) <= 20 and examples() == first

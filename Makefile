@@ -25,7 +25,7 @@ MODEL_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
 BROWSER_FONTS := fonts-noto-color-emoji fonts-wqy-zenhei
 
 .DEFAULT_GOAL := help
-.PHONY: help install sandbox browser release lab test test-fast test-browser test-stress bench doctor doctor-instructor serve-model lock clean
+.PHONY: help install sandbox browser release lab test test-fast test-browser test-stress bench mutants doctor doctor-instructor serve-model lock clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,7 +53,7 @@ lab: install release ## Install, then open the student notebooks in JupyterLab
 	@echo "Opening release/ in JupyterLab on port $(PORT). Stop it with Ctrl-C."
 	$(BIN)/jupyter lab --notebook-dir=release --port=$(PORT) $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-test: install browser ## Install, then run every test (library, nbgrader pipeline, notebooks, browser)
+test: install browser $(BIN)/cosmic-ray ## Install, then run every test (library, nbgrader pipeline, notebooks, browser)
 	COURSE_OFFLINE=1 COURSE_LLAMA_THREADS=$(TEST_LLAMA_THREADS) $(BIN)/python -m pytest tests source --nbval-lax --nbval-current-env -p no:cacheprovider \
 	  -n $(TEST_WORKERS) --dist loadscope --durations=15 $(PYTEST_ARGS)
 
@@ -69,6 +69,14 @@ test-stress: install browser ## The grading and browser tests while busy loops h
 bench: install ## Print benchmark numbers and write bench-results.json
 	COURSE_OFFLINE=1 $(BIN)/python benchmarks/run.py
 	COURSE_OFFLINE=1 $(BIN)/python benchmarks/grading.py
+
+# cosmic-ray, for make mutants only: the dev extra of pyproject.toml
+$(BIN)/cosmic-ray: $(STAMP)
+	$(BIN)/python -m pip install --quiet --constraint requirements-lock.txt --editable '.[providers,dev]'
+	touch $@
+
+mutants: install $(BIN)/cosmic-ray ## Mutation-test every solution against its test cells (cosmic-ray, slow); writes docs/MUTANTS.md
+	COURSE_OFFLINE=1 $(BIN)/python tools/mutants.py --report docs/MUTANTS.md
 
 doctor: install ## Check every component a learner needs; print OK or FAIL with the fix
 	$(BIN)/python -m course.doctor

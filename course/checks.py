@@ -32,6 +32,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+import shutil
+import unicodedata
+from pathlib import Path
 from typing import Any, Callable
 
 __all__ = ["same", "difference", "agrees", "grading_settings"]
@@ -194,6 +197,29 @@ def agrees(learner: Callable, reference: Callable, *args: Any, rel_tol: float = 
     return None if found is None else f"{name}({call}): {found}"
 
 
+_UNICODE_SEED = Path(__file__).resolve().parent / "data" / "hypothesis" / "unicode_data"
+
+
+def _seed_unicode_table(home: str) -> None:
+    """Put the shipped copy of Hypothesis's Unicode category table in a new Hypothesis home.
+
+    Hypothesis computes that table the first time a test draws text (1.3 s of CPU here) and
+    caches it in its home. The grading sandbox starts every student with an empty /tmp, so
+    without this copy every student pays that again. The copy is Hypothesis's own output
+    (tools/hypothesis_charmap.py); for another Unicode version there is none, and Hypothesis
+    computes the table as usual."""
+    version = unicodedata.unidata_version
+    seed = _UNICODE_SEED / version / "charmap.json.gz"
+    target = Path(home) / "unicode_data" / version / "charmap.json.gz"
+    if target.exists() or not seed.exists():
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(seed, target)
+    except OSError:
+        pass  # an unwritable temp dir: Hypothesis computes the table itself
+
+
 def grading_settings(max_examples: int = 50):
     """Hypothesis settings for a hidden test: derandomised (the same examples on every
     run, so a score never changes between gradings), no example database, at most
@@ -212,7 +238,9 @@ def grading_settings(max_examples: int = 50):
 
     # Hypothesis caches what it learns in ./.hypothesis: keep that out of the learner's
     # and the grader's folders.
-    set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "course-hypothesis"))
+    home = os.path.join(tempfile.gettempdir(), "course-hypothesis")
+    _seed_unicode_table(home)
+    set_hypothesis_home_dir(home)
     # No shrinking: a failing example is reported as found. Shrinking a wrong agent or
     # breaker run took 20-115 s per cell; the grade is the same either way.
     return settings(derandomize=True, database=None, max_examples=max_examples, deadline=None,

@@ -1,6 +1,7 @@
 """course.checks: strict comparison for test cells (an answer's type never decides a test)."""
 
 import math
+from pathlib import Path
 from dataclasses import dataclass
 
 import numpy as np
@@ -179,3 +180,42 @@ def test_grading_settings_give_the_same_examples_every_run():
 
     first = examples()
     assert 0 < len(first) <= 20 and examples() == first
+
+
+def test_the_shipped_unicode_table_is_what_hypothesis_computes(tmp_path):
+    """grading_settings copies course/data/hypothesis/... into a fresh Hypothesis home, so
+    a sandboxed kernel need not compute it (1.3 s per student). It must be Hypothesis's own
+    table for this interpreter's Unicode version, or text strategies would draw from a
+    wrong table."""
+    import gzip
+    import json
+    import subprocess
+    import sys
+    import unicodedata
+
+    import course.checks
+
+    seed = course.checks._UNICODE_SEED / unicodedata.unidata_version / "charmap.json.gz"
+    assert seed.exists(), (f"no Unicode table for Unicode {unicodedata.unidata_version} in the course: "
+                           "run .venv/bin/python tools/hypothesis_charmap.py and commit what it writes")
+    computed = subprocess.run(
+        [sys.executable, "-c", "import json, sys; from hypothesis.configuration import set_hypothesis_home_dir; "
+         "set_hypothesis_home_dir(sys.argv[1]); from hypothesis.internal.charmap import charmap; "
+         "print(json.dumps(sorted((k, [list(p) for p in v]) for k, v in charmap().items())))", str(tmp_path)],
+        capture_output=True, text=True, check=True).stdout
+    with gzip.open(seed) as handle:
+        shipped = sorted([k, [list(p) for p in v]] for k, v in json.load(handle))
+    assert shipped == json.loads(computed), "the shipped table is stale: run tools/hypothesis_charmap.py"
+
+
+def test_grading_settings_seed_a_fresh_hypothesis_home(tmp_path, monkeypatch):
+    import tempfile
+    import unicodedata
+
+    from course.checks import grading_settings
+
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    grading_settings()
+    table = tmp_path / "course-hypothesis" / "unicode_data" / unicodedata.unidata_version / "charmap.json.gz"
+    assert table.read_bytes() == (Path(__file__).resolve().parent.parent / "course" / "data" / "hypothesis"
+                                  / "unicode_data" / unicodedata.unidata_version / "charmap.json.gz").read_bytes()

@@ -8,6 +8,7 @@ import re
 import nbformat
 import pytest
 
+from bare_comparisons import bare_comparisons, defined_names
 from course.catalog import load_catalog
 from nbcourse import assignments, autograded_points, is_answer_cell, is_test_cell, nbgrader_meta, notebooks
 
@@ -124,3 +125,18 @@ def test_graded_cells_do_not_depend_on_demos(notebook):
             assert not needed, (
                 f"{path.name}: graded cell {nbgrader_meta(cell)['grade_id']} uses {sorted(needed)}, "
                 "defined only in %%demo cells, which nbgrader skips")
+
+
+def test_test_cells_compare_learner_values_strictly(notebook):
+    """`==`, `!=`, `in` on a learner's value pass for an object whose __eq__ always says True:
+    compare with course.same (or pin the type first), so a do-nothing answer earns nothing."""
+    path, nb = notebook
+    learner = set()
+    for cell in nb.cells:
+        if is_answer_cell(cell):
+            learner |= defined_names(_python(cell.source))
+    found = [f"{nbgrader_meta(cell)['grade_id']} line {finding.line}: {finding.text}"
+             for cell in nb.cells if is_test_cell(cell)
+             for finding in bare_comparisons(_python(cell.source), learner)]
+    assert not found, (f"{path.name}: {len(found)} loose comparison(s) of a learner's value in test cells; use "
+                       "course.same(...) or assert its type first:\n  " + "\n  ".join(found))

@@ -210,11 +210,12 @@ def test_blank_release_fails_every_test(assignment):
 
 
 def test_autograde_scores_solution_blank_and_wrong_submissions(assignment, graded):
-    for name, want in graded.expected.items():
-        assert name in graded.scores, f"{name} is missing from the exported grades"
-        assert graded.scores[name] == pytest.approx(want), (
-            f"{assignment}/{name}: scored {graded.scores[name]}, expected {want}. "
-            f"Per test cell: {graded.course.cell_scores(name)}")
+    missing = [name for name in graded.expected if name not in graded.scores]
+    assert not missing, f"{missing} missing from the exported grades"
+    wrong = [f"{assignment}/{name}: scored {graded.scores[name]}, expected {want}. "
+             f"Per test cell: {graded.course.cell_scores(name)}"
+             for name, want in graded.expected.items() if graded.scores[name] != pytest.approx(want)]
+    assert not wrong, "\n".join(wrong)  # every mismatch at once: one grading run shows them all
 
 
 @pytest.mark.parametrize("variant", DO_NOTHING)

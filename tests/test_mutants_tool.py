@@ -141,3 +141,21 @@ def test_cosmic_ray_session_end_to_end(notebook, tmp_path):
     ids = [m.id for m in result.mutants]
     assert len(set(ids)) == len(ids) and all(i.startswith("answers:") for i in ids), ids
     assert (tmp_path / "build" / "result.json").exists()
+
+
+def test_cells_keep_their_annotations_as_types(tmp_path):
+    """The runner compiles cells without this tool's `from __future__ import annotations`:
+    under it, `def f(x: int)` has the annotation 'int' (a str), and code that reads
+    annotations (05's tool_schema, pydantic models) fails on the solution itself."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        _cell("def typed(x: int):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION",
+              grade_id="typed", solution=True, grade=False),
+        _cell("import inspect\nassert inspect.signature(typed).parameters['x'].annotation is int",
+              grade_id="annotation_is_a_type", solution=False, grade=True, points=1),
+    ]
+    path = tmp_path / "00_typed.ipynb"
+    nbformat.write(nb, path)
+    mutants.extract([path], tmp_path / "build")
+    result = _run_one(tmp_path / "build")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -153,7 +153,9 @@ def run_one(folder: Path, cell_timeout: float, verbose: bool = False) -> int:
             started = time.perf_counter()
             signal.setitimer(signal.ITIMER_REAL, cell_timeout)
             try:
-                code = compile(source, f"<{label}>", "exec")
+                # dont_inherit: this file's `from __future__ import annotations` must not turn
+                # the cells' annotations into strings (tool_schema and pydantic read them)
+                code = compile(source, f"<{label}>", "exec", dont_inherit=True)
                 with open(os.devnull, "w") as quiet, _redirect(quiet):
                     exec(code, namespace)
             except CellTimeout:

@@ -108,12 +108,14 @@ def _types(node: ast.AST) -> set[str]:
 
 
 class _Scan(ast.NodeVisitor):
-    def __init__(self, learner: set[str]):
+    def __init__(self, learner: set[str], fed: dict[str, set[str]] | None = None):
         self.tainted = set(learner)
         self.checked: set[str] = set()  # expressions an assert pinned to a plain type
         self.hashed: set[str] = set()  # expressions an assert pinned to a dict or set
         self.findings: list[Finding] = []
-        self.source_lines: list[str] = []
+        # the cell's own functions -> their parameters that some call feeds a learner's value
+        self.fed: dict[str, set[str]] = fed if fed is not None else {}
+        self.functions: dict[str, ast.FunctionDef] = {}
 
     # -- which expressions carry a learner's value --
     def carries(self, node: ast.AST | None) -> bool:
@@ -237,15 +239,32 @@ class _Scan(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_FunctionDef(self, node) -> None:
+        self.functions[node.name] = node
         saved = (set(self.tainted), set(self.checked), set(self.hashed))
         for argument in ast.walk(node.args):
             if isinstance(argument, ast.arg):
-                self.tainted.discard(argument.arg)  # a parameter shadows a learner's name
+                if argument.arg in self.fed.get(node.name, ()):
+                    self.tainted.add(argument.arg)  # some call passes it a learner's value
+                else:
+                    self.tainted.discard(argument.arg)  # a parameter shadows a learner's name
         for statement in node.body:
             self.visit(statement)
         self.tainted, self.checked, self.hashed = saved
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.generic_visit(node)
+        function = self.functions.get(node.func.id) if isinstance(node.func, ast.Name) else None
+        if function is None:
+            return
+        positional = [a.arg for a in function.args.posonlyargs + function.args.args]
+        for name, argument in zip(positional, node.args):
+            if self.carries(argument):
+                self.fed.setdefault(function.name, set()).add(name)
+        for keyword in node.keywords:
+            if keyword.arg and self.carries(keyword.value):
+                self.fed.setdefault(function.name, set()).add(keyword.arg)
 
     # -- the finding --
     def visit_Compare(self, node: ast.Compare) -> None:
@@ -260,6 +279,10 @@ class _Scan(ast.NodeVisitor):
 
 def bare_comparisons(test_cell: ast.Module, learner_names: set[str]) -> list[Finding]:
     """The loose comparisons in one test cell that involve a learner's value."""
-    scan = _Scan(learner_names)
+    # Twice: the first pass learns which of the cell's functions are called with a
+    # learner's value (a helper defined before its call), the second checks their bodies.
+    first = _Scan(learner_names)
+    first.visit(test_cell)
+    scan = _Scan(learner_names, fed=first.fed)
     scan.visit(test_cell)
     return scan.findings

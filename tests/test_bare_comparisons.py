@@ -80,3 +80,9 @@ def test_a_plain_key_in_a_real_dict_or_set_is_strict():
     assert findings("t = count('a')\nassert type(t) is dict and 'result' not in t") == []
     assert findings("t = count('a')\nassert type(t) in (set, frozenset)\nassert 'x' in t") == []
     assert findings("t = count('a')\nassert type(t) is dict and count('b') in t") == ["count('b') in t"]
+
+
+def test_a_learner_value_passed_to_a_helper_is_followed_into_it():
+    assert findings("def metric(results):\n    return sum(r == 'x' for r in results)\nmetric(count('a'))") == ["r == 'x'"]
+    assert findings("def metric(results):\n    return sum(r == 'x' for r in results)\nmetric(['x'])") == []
+    assert findings("def check(x, reply=None):\n    assert reply == 'ok'\ncheck(1, reply=count('a'))") == ["reply == 'ok'"]

@@ -257,9 +257,14 @@ class AnthropicModel(Model):
                 cached_input_tokens=cache_read,
             ),
             model=self.model_id,
-            finish_reason="tool_calls" if calls else (message.stop_reason or "stop"),
+            finish_reason="tool_calls" if calls else _ANTHROPIC_FINISH.get(message.stop_reason, message.stop_reason or "stop"),
             raw=message,
         )
+
+
+# Response.finish_reason speaks OpenAI's words whatever the provider, so code that
+# checks for a cut-off reply ("length") works on Claude too.
+_ANTHROPIC_FINISH = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length", "tool_use": "tool_calls"}
 
 
 def _to_anthropic_messages(messages: list[dict]) -> tuple[str, list[dict]]:

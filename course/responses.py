@@ -57,6 +57,9 @@ class Response:
 
     text is "" when the model only called tools. cost_usd is None when the
     model has no price in the catalog (scripted fakes, unknown servers).
+    finish_reason uses OpenAI's words for every provider: "stop", "length" (cut
+    off at max_tokens), "tool_calls" (Anthropic's end_turn, max_tokens and
+    tool_use are translated).
     """
 
     text: str

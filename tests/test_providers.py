@@ -259,3 +259,13 @@ def test_anthropic_errors_become_course_errors(keys, status, error):
     with allow_remote_calls(), pytest.raises(error):
         model.chat(HI)
     assert len(recorder.requests) == 1
+
+
+@pytest.mark.parametrize("stop, finish", [("end_turn", "stop"), ("max_tokens", "length"), ("stop_sequence", "stop")])
+def test_anthropic_stop_reasons_read_like_openai_finish_reasons(keys, stop, finish):
+    """A reply cut off at max_tokens says "length" on every provider (10's fallback checks for it)."""
+    recorder = Recorder((200, anthropic_message([{"type": "text", "text": "Partial"}], stop=stop)))
+    model = AnthropicModel(ANTHROPIC_ID, http_client=recorder.client())
+    with allow_remote_calls():
+        reply = model.chat(HI, max_tokens=5)
+    assert reply.finish_reason == finish

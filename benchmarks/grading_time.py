@@ -27,8 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -51,21 +49,18 @@ def course_at(path: Path, assignment: str, ref: str | None) -> TempCourse:
             if shown.returncode != 0:
                 raise SystemExit(f"cannot read {relative} at {ref} ({shown.stderr.strip()}): this benchmark needs the "
                                  "git history (not a shallow clone), or pass --before with a commit you have")
-            text = shown.stdout
-            (path / "source" / assignment / notebook.name).write_text(text)
+            (path / "source" / assignment / notebook.name).write_text(shown.stdout)
     course.generate(cli=False)
     return course
 
 
-def submit_solutions(course: Path, assignment: str, n: int) -> None:
+def submit_solutions(course: TempCourse, n: int) -> None:
     """n students, each submitting the course's own solution (from its source/)."""
-    for source_nb in sorted((course / "source" / assignment).glob("*.ipynb")):
-        release_nb = course / "release" / assignment / source_nb.name
+    for source_nb in sorted((course.path / "source" / course.assignment).glob("*.ipynb")):
+        release_nb = course.path / "release" / course.assignment / source_nb.name
         submission = build_submission(release_nb, source_nb, SOLUTION)
         for i in range(n):
-            folder = course / "submitted" / f"student{i:02d}" / assignment
-            folder.mkdir(parents=True, exist_ok=True)
-            nbformat.write(submission, folder / source_nb.name)
+            course.submit(f"student{i:02d}", source_nb.name, submission)
 
 
 def autograde_seconds(course: Path, assignment: str, student: str | None = None) -> float:
@@ -88,10 +83,11 @@ def fresh_copy(base: Path, name: str) -> Path:
 
 
 def measure(assignment: str, scratch: Path, before: str, n: int, repeat: int) -> dict:
-    bases = {"before": course_at(scratch / f"{assignment}-before", assignment, before).path,
-             "after": course_at(scratch / f"{assignment}-after", assignment, None).path}
-    for base in bases.values():
-        submit_solutions(base, assignment, n)
+    courses = {"before": course_at(scratch / f"{assignment}-before", assignment, before),
+               "after": course_at(scratch / f"{assignment}-after", assignment, None)}
+    for course in courses.values():
+        submit_solutions(course, n)
+    bases = {label: course.path for label, course in courses.items()}
     startup = min(autograde_seconds(fresh_copy(bases["after"], f"{assignment}-startup"), assignment, "nobody")
                   for _ in range(repeat))
     times: dict[str, list[float]] = {label: [] for label in bases}

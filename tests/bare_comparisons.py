@@ -64,9 +64,9 @@ def _root(node: ast.AST) -> ast.AST:
     return node
 
 
-def _root_name(expression: str) -> str | None:
-    node = _root(ast.parse(expression, mode="eval").body)
-    return node.id if isinstance(node, ast.Name) else None
+def _root_name(node: ast.AST) -> str | None:
+    root = _root(node)
+    return root.id if isinstance(root, ast.Name) else None
 
 
 def _call_name(node: ast.Call) -> str | None:
@@ -110,8 +110,9 @@ def _types(node: ast.AST) -> set[str]:
 class _Scan(ast.NodeVisitor):
     def __init__(self, learner: set[str], fed: dict[str, set[str]] | None = None):
         self.tainted = set(learner)
-        self.checked: set[str] = set()  # expressions an assert pinned to a plain type
-        self.hashed: set[str] = set()  # expressions an assert pinned to a dict or set
+        # pinned expressions (their text -> the variable they start from, unpinned when it changes)
+        self.checked: dict[str, str | None] = {}  # pinned to a plain type
+        self.hashed: dict[str, str | None] = {}  # pinned to a dict or set
         self.findings: list[Finding] = []
         # the cell's own functions -> their parameters that some call feeds a learner's value
         self.fed: dict[str, set[str]] = fed if fed is not None else {}
@@ -159,16 +160,16 @@ class _Scan(ast.NodeVisitor):
                     self.tainted.add(node.id)
                 else:
                     self.tainted.discard(node.id)
-                self.checked = {c for c in self.checked if _root_name(c) != node.id}  # a new value: unpinned
-                self.hashed = {c for c in self.hashed if _root_name(c) != node.id}
+                self.checked = {c: r for c, r in self.checked.items() if r != node.id}  # a new value: unpinned
+                self.hashed = {c: r for c, r in self.hashed.items() if r != node.id}
 
     def _pin(self, test: ast.AST) -> None:
         pinned = _type_pinned(test)
         if pinned is not None:
-            self.checked.add(ast.unparse(pinned))
+            self.checked[ast.unparse(pinned)] = _root_name(pinned)
         pinned = _type_pinned(test, HASHED_TYPES)
         if pinned is not None:
-            self.hashed.add(ast.unparse(pinned))
+            self.hashed[ast.unparse(pinned)] = _root_name(pinned)
 
     def visit_Assert(self, node: ast.Assert) -> None:
         self.generic_visit(node)
@@ -240,7 +241,7 @@ class _Scan(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node) -> None:
         self.functions[node.name] = node
-        saved = (set(self.tainted), set(self.checked), set(self.hashed))
+        saved = (set(self.tainted), dict(self.checked), dict(self.hashed))
         for argument in ast.walk(node.args):
             if isinstance(argument, ast.arg):
                 if argument.arg in self.fed.get(node.name, ()):

@@ -25,7 +25,7 @@ MODEL_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
 BROWSER_FONTS := fonts-noto-color-emoji fonts-wqy-zenhei
 
 .DEFAULT_GOAL := help
-.PHONY: help install sandbox browser release lab test test-fast test-browser test-stress bench mutants doctor doctor-instructor serve-model lock clean
+.PHONY: help install sandbox browser postgres release lab test test-fast test-browser test-stress bench mutants doctor doctor-instructor serve-model lock clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,6 +46,9 @@ sandbox: ## Install bubblewrap, which sandboxes grading (docs/GRADING.md)
 browser: ## Install Debian's chromium (and fonts for CJK and emoji) for the browser tests; learners do not need it
 	@command -v chromium >/dev/null && { ! command -v dpkg >/dev/null || dpkg -s $(BROWSER_FONTS) >/dev/null 2>&1; } || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium $(BROWSER_FONTS) >/dev/null; } || echo "Note: install chromium (Debian/Ubuntu: apt-get install chromium $(BROWSER_FONTS)) for the browser tests; without it they skip, and fail under CI=true"
 
+postgres: ## Install Debian's PostgreSQL server, which the gradebook tests start a throw-away cluster of
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || echo "Note: install PostgreSQL (Debian/Ubuntu: apt-get install postgresql) for the gradebook tests; without it they skip, and fail under CI=true"
+
 release: install ## Regenerate release/ from source/ where the source changed
 	$(BIN)/python tools/release.py
 
@@ -53,7 +56,7 @@ lab: install release ## Install, then open the student notebooks in JupyterLab
 	@echo "Opening release/ in JupyterLab on port $(PORT). Stop it with Ctrl-C."
 	$(BIN)/jupyter lab --notebook-dir=release --port=$(PORT) $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-test: install browser $(BIN)/cosmic-ray ## Install, then run every test (library, nbgrader pipeline, notebooks, browser)
+test: install browser postgres $(BIN)/cosmic-ray ## Install, then run every test (library, nbgrader pipeline, notebooks, browser)
 	COURSE_OFFLINE=1 COURSE_LLAMA_THREADS=$(TEST_LLAMA_THREADS) $(BIN)/python -m pytest tests source --nbval-lax --nbval-current-env -p no:cacheprovider \
 	  -n $(TEST_WORKERS) --dist loadscope --durations=15 $(PYTEST_ARGS)
 
@@ -63,7 +66,7 @@ test-fast: install ## Only the library tests (seconds)
 test-browser: install browser ## Only the JupyterLab tests in headless chromium (screenshots: test-artifacts/)
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests/browser -p no:cacheprovider $(PYTEST_ARGS)
 
-test-stress: install browser ## The grading and browser tests while busy loops hold every core (tools/stress.py)
+test-stress: install browser postgres ## The grading and browser tests while busy loops hold every core (tools/stress.py)
 	$(BIN)/python tools/stress.py --workers $(TEST_WORKERS) $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS),)
 
 bench: install ## Print benchmark numbers and write bench-results.json

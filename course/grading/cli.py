@@ -1,12 +1,16 @@
 """The ``course`` console script.
 
-``course autograde ASSIGNMENT [--workers N] [--force]`` grades every submission in
-submitted/ in parallel. Each worker process runs nbgrader's own ``Autograde``
-converter (same nbgrader_config.py, same sandbox, same preprocessors) for one
-student at a time, against its own scratch copy of the gradebook. When a student
-is done, the parent copies that student's rows into gradebook.db, one student at
-a time, so SQLite never sees two writers. The result is what ``nbgrader
-autograde`` writes (tests/grading compare the two).
+``course autograde ASSIGNMENT [--workers N] [--force] [--resume] [--db URL]`` grades
+every submission in submitted/ in parallel. Each worker process runs nbgrader's own
+``Autograde`` converter (same nbgrader_config.py, same sandbox, same preprocessors)
+for one student at a time. With SQLite (the default gradebook.db) each worker writes
+its own scratch copy of the gradebook and, when a student is done, the parent copies
+that student's rows into the course's gradebook, one student at a time, so SQLite
+never sees two writers. With a server database (``c.CourseDirectory.db_url =
+"postgresql://..."``) the workers write to it directly. Either way the result is what
+``nbgrader autograde`` writes (tests/grading compare the two). Progress shows as a
+bar on a terminal and as plain lines otherwise (course.grading.progress); an
+interrupted run continues with ``--resume`` (course.grading.resume).
 
 ``course report ASSIGNMENT [--out DIR]`` writes scores.csv, a score histogram, a
 per-test failure-rate chart and flagged.csv (see course.grading.report).
@@ -20,7 +24,6 @@ import multiprocessing as mp
 import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +33,8 @@ from pathlib import Path
 # notebooks without format checks). Grading kernels are separate processes: unaffected.
 sys.modules.setdefault("rfc3987_syntax", None)
 
+from .progress import Progress  # noqa: E402
+from .resume import Ledger, Scratch, submission_key  # noqa: E402
 from .sandbox import UNSAFE_ENV, Sandbox, bwrap_works  # noqa: E402
 from .tamper import Flag, record_flags  # noqa: E402
 
@@ -181,81 +186,144 @@ def _worker_grade(student: str) -> tuple[str, bool, float]:
     return student, ok, time.perf_counter() - started
 
 
+def course_db_url(root: Path, override: str | None = None) -> str:
+    """The gradebook this course uses: ``--db``, else ``c.CourseDirectory.db_url`` from
+    nbgrader_config.py, else nbgrader's default (gradebook.db in the course root)."""
+    if override:
+        return override
+    from nbgrader.coursedir import CourseDirectory
+
+    return CourseDirectory(config=_load_config(root)).db_url
+
+
+def _is_sqlite(db_url: str) -> bool:
+    return db_url.startswith("sqlite")
+
+
+def _ensure_students(db_url: str, students: list[str]) -> None:
+    """Create missing student rows before the workers start, so that two runs grading the
+    same students at once (different assignments, one server gradebook) never race to
+    insert the same student: the loser of that race would lose the student's grading."""
+    from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
+
+    with Gradebook(db_url) as gb:
+        for student in students:
+            try:
+                gb.find_student(student)
+            except MissingEntry:
+                try:
+                    gb.add_student(student)
+                except InvalidEntry:  # another run inserted it first; nbgrader rolled back
+                    gb.find_student(student)
+
+
 def autograde(root: Path, assignment: str, workers: int = 2, force: bool = False,
-              students: list[str] | None = None, log=print) -> dict:
-    """Grade every submission of ``assignment`` under ``root``; return a summary."""
+              students: list[str] | None = None, resume: bool = False, db_url: str | None = None,
+              progress_stream=None) -> dict:
+    """Grade every submission of ``assignment`` under ``root``; return a summary.
+
+    With a SQLite gradebook each worker writes a scratch copy and the parent merges one
+    student at a time (SQLite has one writer). With a server database (PostgreSQL) the
+    workers write to it directly, as concurrent ``nbgrader autograde`` runs would."""
     from nbgrader.api import Gradebook, MissingEntry
+    from sqlalchemy.engine import make_url
 
     root = root.resolve()
     problem = check_sandbox(root)
     if problem:
         raise SystemExit(f"course autograde: {problem}")
-    db_path = root / "gradebook.db"
-    db_url = f"sqlite:///{db_path}"
+    db_url = course_db_url(root, db_url)
     with Gradebook(db_url) as gb:
         try:
             expected = [nb.name for nb in gb.find_assignment(assignment).notebooks]
         except MissingEntry:
             raise SystemExit(f"course autograde: no assignment '{assignment}' in the gradebook: run "
                              f"`nbgrader generate_assignment {assignment}` first")
-    submitted = root / "submitted"
-    if students is None:
-        students = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
+        submitted = root / "submitted"
+        if students is None:
+            students = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
+        ledger = Ledger(root, assignment)
+        skipped = []
+        if resume:
+            graded = {s.student.id for s in gb.find_assignment(assignment).submissions}
+            skipped = [s for s in students if ledger.done(root, assignment, s, s in graded)]
+            students = [s for s in students if s not in skipped]
+    keys = {s: submission_key(root, assignment, s) for s in students}
     pre = {s: inspect_folder(root, assignment, s, expected) for s in students}
+    sqlite = _is_sqlite(db_url)
+    if not sqlite:
+        _ensure_students(db_url, students)
+    progress = Progress(len(students), stream=progress_stream)
+    if skipped:
+        progress.say(f"  resuming: {len(skipped)} student(s) already graded from the same submission are skipped")
     workers = max(1, min(workers, len(students) or 1))
-    scratch = Path(tempfile.mkdtemp(prefix="course-autograde-"))
     results, started = {}, time.perf_counter()
-    try:
-        pools = []
-        flags = ["--force"] if force else []
-        # fork, not spawn: a spawned worker re-imports nbgrader (4-6 s on this machine, and
-        # jsonschema's format checker builds a grammar on import); forked workers start
-        # with it imported. The parent has opened no kernels, event loops or threads yet.
-        from nbgrader.apps import AutogradeApp  # noqa: F401 (imported once, before forking)
+    pools = []
+    with Scratch(root) as scratch:
+        try:
+            # A resumed run regrades the rest from scratch: an interrupted student may have
+            # left a half-written autograded/ folder, which nbgrader would otherwise skip.
+            flags = ["--force"] if force or resume else []
+            # fork, not spawn: a spawned worker re-imports nbgrader (4-6 s on this machine, and
+            # jsonschema's format checker builds a grammar on import); forked workers start
+            # with it imported. The parent has opened no kernels, event loops or threads yet.
+            from nbgrader.apps import AutogradeApp  # noqa: F401 (imported once, before forking)
 
-        ctx = mp.get_context("fork")
-        for i in range(workers):
-            shutil.copy(db_path, scratch / f"w{i}.db")
-            _use_wal(scratch / f"w{i}.db")
-            pools.append(ctx.Pool(1, initializer=_worker_init,
-                                  initargs=(str(root), assignment, f"sqlite:///{scratch / f'w{i}.db'}", flags,
-                                            str(scratch / f"w{i}.log"))))
-        # Longest-first is unknowable; hand students out as workers free up. A worker gets
-        # its next student before the parent merges the one it finished, so it never waits
-        # for a merge (that wait was a sixth of each worker's time).
-        pending = list(students)
-        running = {}
-        with Gradebook(db_url) as gradebook:  # one connection for every merge
-            while pending or running:
-                finished = [(i, *running.pop(i)) for i, (_, handle) in list(running.items()) if handle.ready()]
-                for i, pool in enumerate(pools):
-                    if i not in running and pending:
-                        student = pending.pop(0)
-                        running[i] = (student, pool.apply_async(_worker_grade, (student,)))
-                for i, student, handle in finished:
-                    try:
-                        _, ok, seconds = handle.get()
-                    except Exception as error:  # a worker crashed: regrade is safe
-                        ok, seconds = False, 0.0
-                        log(f"  {student}: worker error {error}")
-                    merged = merge_student(f"sqlite:///{scratch / f'w{i}.db'}", gradebook, assignment, student)
-                    if pre.get(student):
-                        record_submission_flags(db_url, assignment, student, pre[student])
-                    results[student] = {"ok": ok, "merged": merged, "seconds": round(seconds, 2),
-                                        "flags": [str(f) for f in pre.get(student, [])]}
-                    log(f"  {student}: {'graded' if ok else 'FAILED (see log)'} in {seconds:.1f} s")
-                if not finished:
-                    time.sleep(0.005)
-        for pool in pools:
-            pool.close()
-        for pool in pools:
-            pool.join()
-        logs = "".join((scratch / f"w{i}.log").read_text() for i in range(workers)
-                       if (scratch / f"w{i}.log").exists())
-        (root / ".course-autograde.log").write_text(logs)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    return {"students": results, "seconds": round(time.perf_counter() - started, 2), "workers": workers}
+            ctx = mp.get_context("fork")
+            for i in range(workers):
+                worker_db = db_url
+                if sqlite:
+                    shutil.copy(make_url(db_url).database, scratch / f"w{i}.db")
+                    _use_wal(scratch / f"w{i}.db")
+                    worker_db = f"sqlite:///{scratch / f'w{i}.db'}"
+                pools.append(ctx.Pool(1, initializer=_worker_init,
+                                      initargs=(str(root), assignment, worker_db, flags, str(scratch / f"w{i}.log"))))
+            # Longest-first is unknowable; hand students out as workers free up. A worker gets
+            # its next student before the parent merges the one it finished, so it never waits
+            # for a merge (that wait was a sixth of each worker's time).
+            pending = list(students)
+            running = {}
+            with Gradebook(db_url) as gradebook:  # one connection for every merge
+                while pending or running:
+                    finished = [(i, *running.pop(i)) for i, (_, handle) in list(running.items()) if handle.ready()]
+                    for i, pool in enumerate(pools):
+                        if i not in running and pending:
+                            student = pending.pop(0)
+                            ledger.forget(student)
+                            running[i] = (student, pool.apply_async(_worker_grade, (student,)))
+                    for i, student, handle in finished:
+                        try:
+                            _, ok, seconds = handle.get()
+                        except Exception as error:  # a worker crashed: regrade is safe
+                            ok, seconds = False, 0.0
+                            progress.say(f"  {student}: worker error {error}")
+                        merged = True
+                        if sqlite:
+                            merged = merge_student(f"sqlite:///{scratch / f'w{i}.db'}", gradebook, assignment, student)
+                        if pre.get(student):
+                            record_submission_flags(db_url, assignment, student, pre[student])
+                        if ok and merged:
+                            ledger.finished(student, keys[student])
+                        results[student] = {"ok": ok, "merged": merged, "seconds": round(seconds, 2),
+                                            "flags": [str(f) for f in pre.get(student, [])]}
+                        progress.finished(f"  {student}: {'graded' if ok else 'FAILED (see log)'} in {seconds:.1f} s")
+                    if not finished:
+                        time.sleep(0.005)
+            for pool in pools:
+                pool.close()
+            for pool in pools:
+                pool.join()
+        except KeyboardInterrupt:  # Ctrl-C: every student merged so far is complete and recorded
+            for pool in pools:
+                pool.terminate()
+            raise
+        finally:
+            progress.close()
+            logs = "".join((scratch / f"w{i}.log").read_text() for i in range(workers)
+                           if (scratch / f"w{i}.log").exists())
+            (root / ".course-autograde.log").write_text(logs)
+    return {"students": results, "skipped": skipped, "seconds": round(time.perf_counter() - started, 2),
+            "workers": workers}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -266,6 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     auto.add_argument("--workers", type=int, default=max(1, os.cpu_count() or 1))
     auto.add_argument("--force", action="store_true", help="regrade submissions already in autograded/")
     auto.add_argument("--student", action="append", help="only these students (repeatable)")
+    auto.add_argument("--resume", action="store_true",
+                      help="after an interrupted run: skip students already graded from the same submission")
+    auto.add_argument("--db", default=None, help="gradebook URL (default: c.CourseDirectory.db_url, else gradebook.db)")
     auto.add_argument("--root", default=".", help="the course root (where nbgrader_config.py is)")
     rep = sub.add_parser("report", help="write scores.csv, charts and the flagged list")
     rep.add_argument("assignment")
@@ -277,10 +348,18 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{root} has no nbgrader_config.py: run from the course root or pass --root")
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     if args.command == "autograde":
-        print(f"course autograde {args.assignment} with {args.workers} worker(s)")
-        summary = autograde(root, args.assignment, workers=args.workers, force=args.force, students=args.student)
+        print(f"course autograde {args.assignment} with {args.workers} worker(s)", flush=True)
+        try:
+            summary = autograde(root, args.assignment, workers=args.workers, force=args.force,
+                                students=args.student, resume=args.resume, db_url=args.db)
+        except KeyboardInterrupt:
+            print(f"interrupted: the students graded so far are in the gradebook; run `course autograde "
+                  f"{args.assignment} --resume` to grade the rest", file=sys.stderr)
+            return 130
         failed = [s for s, r in summary["students"].items() if not r["ok"]]
         flagged = {s: r["flags"] for s, r in summary["students"].items() if r["flags"]}
+        if summary["skipped"]:
+            print(f"skipped {len(summary['skipped'])} submission(s) graded by an earlier run (--resume)")
         print(f"graded {len(summary['students'])} submission(s) in {summary['seconds']} s; "
               f"{len(failed)} could not be fully graded: {', '.join(failed) or 'none'}")
         for student, reasons in flagged.items():

@@ -17,12 +17,14 @@ from pathlib import Path
 from .tamper import flags_from_gradebook
 
 
-def collect(root: Path, assignment: str) -> tuple[list[str], dict[str, float], list[dict]]:
+def collect(root: Path, assignment: str, db_url: str | None = None) -> tuple[list[str], dict[str, float], list[dict]]:
     """(test cell names, their max scores, one dict per student)."""
     from nbgrader.api import Gradebook
 
+    from .cli import course_db_url
+
     rows, cells, maxima = [], [], {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+    with Gradebook(course_db_url(root, db_url)) as gb:
         a = gb.find_assignment(assignment)
         for nb in a.notebooks:
             for cell in nb.grade_cells:

@@ -141,12 +141,13 @@ def comparable(path: Path) -> list:
     return cells
 
 
-def gradebook_dump(db: Path, assignment: str = ASSIGNMENT) -> dict:
-    """Everything autograde writes for an assignment, without the random row ids."""
+def gradebook_dump(db: Path | str, assignment: str = ASSIGNMENT) -> dict:
+    """Everything autograde writes for an assignment, without the random row ids.
+    db: a SQLite file, or any gradebook URL (postgresql://...)."""
     from nbgrader.api import Gradebook
 
     dump = {}
-    with Gradebook(f"sqlite:///{db}") as gb:
+    with Gradebook(db if isinstance(db, str) else f"sqlite:///{db}") as gb:
         for submission in gb.find_assignment(assignment).submissions:
             student = submission.student
             entry = {"student": [student.first_name, student.last_name, student.email, student.lms_user_id],

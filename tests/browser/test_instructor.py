@@ -11,7 +11,9 @@ root, as an instructor starts it. In the browser, Nbgrader > Formgrader:
 3. Ada's notebook: 15.5 / 15.5 code points; in the grading view every test cell
    shows its autograded score (full marks), with the override box empty.
 
-Screenshots: test-artifacts/screenshots/instructor-*.png.
+The same again with the gradebook in PostgreSQL (a throw-away server, tests/postgres.py).
+
+Screenshots: test-artifacts/screenshots/instructor-*.png (-postgresql for the second run).
 """
 
 from __future__ import annotations
@@ -32,11 +34,19 @@ WRONG = "bytes_not_characters"
 STUDENTS = {"ada": ("Ada", "Lovelace"), "grace": ("Grace", "Hopper")}
 
 
-@pytest.fixture(scope="module")
-def graded_course(tmp_path_factory, chromium_path):
-    """A scratch course with ASSIGNMENT generated and two submissions autograded."""
-    path = tmp_path_factory.mktemp("instructor-course")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def graded_course(request, tmp_path_factory, chromium_path):
+    """A scratch course with ASSIGNMENT generated and two submissions autograded, with its
+    gradebook in SQLite (nbgrader's default) or in PostgreSQL (c.CourseDirectory.db_url)."""
+    path = tmp_path_factory.mktemp(f"instructor-course-{request.param}")
     course = TempCourse(path, ASSIGNMENT)
+    db_url = f"sqlite:///{path / 'gradebook.db'}"
+    if request.param == "postgresql":
+        db_url = request.getfixturevalue("postgres").create_database("formgrader")
+        with open(path / "nbgrader_config.py", "a") as handle:
+            handle.write(f"\nc.CourseDirectory.db_url = {db_url!r}\n")
+        (path / "gradebook.db").unlink()
+    course.kind = request.param
     for other in set(assignments()) - {ASSIGNMENT}:  # the formgrader lists every folder of source/
         shutil.copytree(ROOT / "source" / other, path / "source" / other,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
@@ -45,7 +55,7 @@ def graded_course(tmp_path_factory, chromium_path):
     release_nb = path / "release" / ASSIGNMENT / source_nb.name
     wrong = next(s for s in sample_submissions(ASSIGNMENT) if s.name == WRONG)
     submissions = {"ada": Submission("ada", None, {}, "solution"), "grace": wrong}
-    with Gradebook(f"sqlite:///{path / 'gradebook.db'}") as gradebook:  # what `nbgrader db student add` does
+    with Gradebook(db_url) as gradebook:  # what `nbgrader db student add` does
         for student, (first, last) in STUDENTS.items():
             gradebook.update_or_create_student(student, first_name=first, last_name=last)
     for student, submission in submissions.items():
@@ -62,6 +72,8 @@ def test_formgrader_lists_assignments_and_shows_autograded_scores(graded_course,
     total = sum(float(nbgrader_meta(c).get("points", 0)) for c in source.cells if nbgrader_meta(c).get("grade"))
     wrong = next(s for s in sample_submissions(ASSIGNMENT) if s.name == WRONG).expected
 
+    suffix = "" if graded_course.kind == "sqlite" else f"-{graded_course.kind}"
+
     page.goto(lab.lab_url())
     menu(page, "Nbgrader", "Formgrader")
     expect(page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")).to_contain_text("Formgrader")
@@ -72,7 +84,7 @@ def test_formgrader_lists_assignments_and_shows_autograded_scores(graded_course,
     expect(names).to_have_text(assignments())
     row = formgrader.locator("tr", has=formgrader.locator("td.name", has_text=ASSIGNMENT))
     expect(row.locator("td.num-submissions")).to_have_text("2")
-    shot(page, "instructor-1-assignments")
+    shot(page, f"instructor-1-assignments{suffix}")
 
     # 2. The submissions, with each student's autograded score out of the assignment's total.
     row.locator("td.num-submissions a").click()
@@ -82,13 +94,13 @@ def test_formgrader_lists_assignments_and_shows_autograded_scores(graded_course,
         line = formgrader.locator("#main-table tr", has=formgrader.locator("td.student-id", has_text=student))
         expect(line.locator("td.score")).to_have_text(f"{score:g} / {total:g}")
         expect(line.locator("td.status")).to_have_text("graded")
-    shot(page, "instructor-2-submissions")
+    shot(page, f"instructor-2-submissions{suffix}")
 
     # 3. Ada's notebook: code score full, then the grading view with each test cell's score.
     formgrader.locator("td.student-name a", has_text="Lovelace").click()
     notebook_row = formgrader.locator("tr", has=formgrader.locator("td.name", has_text=ASSIGNMENT))
     expect(notebook_row).to_contain_text(f"{code_points:g} / {code_points:g}")
-    shot(page, "instructor-3-student")
+    shot(page, f"instructor-3-student{suffix}")
     # The grading view is a new page in the formgrader's frame, rendered on the server:
     # wait for that frame to navigate there and finish loading, then read its boxes.
     with page.expect_event("framenavigated", predicate=lambda f: "/formgrader/submissions/" in f.url) as nav:
@@ -99,4 +111,4 @@ def test_formgrader_lists_assignments_and_shows_autograded_scores(graded_course,
         expect(score).to_have_attribute("placeholder", f"{points:g}")
         expect(score).to_have_value("")
     center(formgrader.locator(f"input.score#{next(iter(tests))}"))
-    shot(page, "instructor-4-grading-view")
+    shot(page, f"instructor-4-grading-view{suffix}")

@@ -7,7 +7,8 @@ autograde` at once, one per assignment, on the same students: both must write ex
 the reference's rows. A third copy is graded by stock `nbgrader autograde` into another
 database. `nbgrader export` must agree with the SQLite course.
 
-Without PostgreSQL these tests skip with the reason, except under CI=true, where they fail.
+The server comes from the `postgres` fixture (tests/conftest.py): without PostgreSQL
+these tests skip with the reason, except under CI=true, where they fail.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import io
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,27 +25,8 @@ import pytest
 from helpers import ASSIGNMENT, BIN, Submission, build_submission, gradebook_dump, make_course, release_and_source
 from nbcourse import sample_submissions
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from postgres import PostgresServer  # noqa: E402
-
 pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
 SECOND = f"{ASSIGNMENT}_b"
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    try:
-        server = PostgresServer()
-    except FileNotFoundError as error:
-        if _in_ci():
-            pytest.fail(f"{error}. CI=true, so the PostgreSQL gradebook tests must run, not skip.")
-        pytest.skip(str(error))
-    with server:
-        yield server
 
 
 def _env() -> dict:

@@ -90,3 +90,12 @@ c.GenerateFeedback.preprocessors = [
     "course.grading.feedback.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# --- grade export for an LMS (README: Sending grades to Canvas or Moodle) --------
+#   nbgrader export --exporter=course.grading.lms.CanvasExport --to canvas.csv
+#   nbgrader export --exporter=course.grading.lms.MoodleExport --to moodle.csv
+# Canvas: each assignment's Canvas id, the number in its URL (without one, Canvas
+# matches the column by exact title or creates a new assignment).
+# c.CanvasExport.assignment_ids = {"01_tokens": 12345}
+# Moodle: how rows are matched to users: "email" (default), "username" or "idnumber".
+# c.MoodleExport.identifier = "email"

@@ -8,7 +8,9 @@
 - ``tamper``: the executor and checks that detect tampering with grading and flag
   the submission for manual review;
 - ``feedback``: a preprocessor that removes hidden tests from feedback;
-- ``cli``: the ``course`` console script (``course autograde``, ``course report``).
+- ``cli``: the ``course`` console script (``course autograde``, ``course report``),
+  with ``progress`` (its progress bar) and ``resume`` (what ``--resume`` skips);
+- ``lms``: ``nbgrader export`` plugins that write Canvas and Moodle grade import files.
 
 See docs/GRADING.md.
 """

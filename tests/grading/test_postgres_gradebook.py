@@ -114,3 +114,15 @@ def test_nbgrader_export_from_postgresql_equals_sqlite(graded):
     second = [dict(r, assignment=ASSIGNMENT) for r in pg_rows if r["assignment"] == SECOND]
     assert [{k: v for k, v in r.items() if k != "timestamp"} for r in second] == \
         [{k: v for k, v in r.items() if k != "timestamp"} for r in lite_rows]
+
+
+@pytest.mark.parametrize("exporter", ["CanvasExport", "MoodleExport"])
+def test_lms_exports_from_postgresql_equal_sqlite(graded, exporter):
+    files = []
+    for course in (graded["pg"], graded["lite"]):
+        out = course.path / f"{exporter}.csv"
+        course.nbgrader("export", f"--exporter=course.grading.lms.{exporter}", "--to", str(out),
+                        f"--assignment={ASSIGNMENT}", "--MoodleExport.identifier=username")
+        files.append(out.read_text())
+    assert files[0] == files[1]
+    assert len(files[0].splitlines()) >= len(graded["students"]) + 1

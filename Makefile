@@ -21,11 +21,15 @@ TEST_LLAMA_THREADS ?= $(shell n=$$(( $$(nproc 2>/dev/null || echo 2) / $(TEST_WO
 MODEL_HOST ?= 127.0.0.1
 MODEL_PORT ?= 8080
 MODEL_THREADS ?= $(shell nproc 2>/dev/null || echo 2)
+# make hub: where the course's JupyterHub keeps its state, listens, and finds nbgrader's exchange
+HUB_STATE ?= /var/lib/ai-engineering-hub
+HUB_PORT ?= 8000
+EXCHANGE ?= /srv/nbgrader/exchange
 # Screenshots of the browser tests show Japanese and emoji; without these fonts they are boxes.
 BROWSER_FONTS := fonts-noto-color-emoji fonts-wqy-zenhei
 
 .DEFAULT_GOAL := help
-.PHONY: help install sandbox browser postgres release lab test test-fast test-browser test-stress bench mutants doctor doctor-instructor serve-model lock clean
+.PHONY: help install sandbox browser postgres proxy hub release lab test test-fast test-browser test-stress bench mutants doctor doctor-instructor serve-model lock clean
 
 help: ## List the commands
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,6 +53,15 @@ browser: ## Install Debian's chromium (and fonts for CJK and emoji) for the brow
 postgres: ## Install Debian's PostgreSQL server, which the gradebook tests start a throw-away cluster of
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || echo "Note: install PostgreSQL (Debian/Ubuntu: apt-get install postgresql) for the gradebook tests; without it they skip, and fail under CI=true"
 
+hub/node_modules/.package-lock.json: hub/package.json hub/package-lock.json
+	npm ci --prefix hub --no-audit --no-fund --loglevel=error
+
+proxy: hub/node_modules/.package-lock.json ## Install JupyterHub's proxy (configurable-http-proxy, pinned in hub/package.json) into hub/node_modules
+
+hub: install proxy ## Run the course's JupyterHub on this machine, as root (README: JupyterHub; first: hub/setup_course.py)
+	@[ "$$(id -u)" = 0 ] || { echo "make hub runs as root: the hub starts each user's server as that user"; exit 1; }
+	COURSE_HUB_STATE=$(HUB_STATE) COURSE_HUB_PORT=$(HUB_PORT) NBGRADER_EXCHANGE=$(EXCHANGE) $(BIN)/jupyterhub -f hub/jupyterhub_config.py
+
 release: install ## Regenerate release/ from source/ where the source changed
 	$(BIN)/python tools/release.py
 
@@ -56,7 +69,7 @@ lab: install release ## Install, then open the student notebooks in JupyterLab
 	@echo "Opening release/ in JupyterLab on port $(PORT). Stop it with Ctrl-C."
 	$(BIN)/jupyter lab --notebook-dir=release --port=$(PORT) $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-test: install browser postgres $(BIN)/cosmic-ray ## Install, then run every test (library, nbgrader pipeline, notebooks, browser)
+test: install browser postgres proxy $(BIN)/cosmic-ray ## Install, then run every test (library, nbgrader pipeline, notebooks, browser)
 	COURSE_OFFLINE=1 COURSE_LLAMA_THREADS=$(TEST_LLAMA_THREADS) $(BIN)/python -m pytest tests source --nbval-lax --nbval-current-env -p no:cacheprovider \
 	  -n $(TEST_WORKERS) --dist loadscope --durations=15 $(PYTEST_ARGS)
 

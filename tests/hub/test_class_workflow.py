@@ -1,0 +1,194 @@
+"""The class workflow on a real JupyterHub, with real Unix users (tests/hub/conftest.py).
+
+Every nbgrader command runs in the user's own Jupyter server, started through the
+hub's REST API, typed into a JupyterLab terminal of that server (its websocket):
+as that Unix user, with the environment the hub gives every server
+(hub/jupyterhub_config.py) and the user's ~/.jupyter/nbgrader_config.py
+(hub/setup_course.py). A learner's edits reach their server through its
+contents API, as JupyterLab saves a notebook.
+
+1. PAM: a learner logs in on the hub's login page with their Unix password.
+2. The instructor sets a due date, generates and releases 01_tokens.
+3. Learner A fetches it, solves it (the source notebook's solutions in the
+   released notebook) and submits; learner B submits it unchanged.
+4. The instructor collects: both submissions land in the course's submitted/,
+   with their timestamps, owned (nbgrader checks) by the learner named in them.
+5. Learner B can read neither learner A's submission nor the instructor's
+   source/; the grader (staff group) reads the course.
+6. The instructor grades (`course autograde`, in the bubblewrap sandbox),
+   generates and releases feedback; learner A fetches it: it shows the score and
+   no line of a hidden test.
+
+The tests run in order and share one hub: each step needs the one before.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from datetime import datetime
+
+import nbformat
+import pytest
+
+from classhub import COURSE_ID, GRADER, INSTRUCTOR, LEARNERS, unavailable
+from nbcourse import ROOT, Submission, autograded_points, build_submission
+
+pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
+
+ASSIGNMENT = "01_tokens"
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+LEARNER_A, LEARNER_B = LEARNERS
+DUE = "2099-01-01 17:00:00 UTC"  # the due date: both submissions are on time
+
+
+def test_servers_start_and_pam_login(hub):
+    import requests
+
+    # PAM: the login page takes a learner's Unix password, and refuses a wrong one.
+    session = requests.Session()
+    session.get(f"{hub.url}/hub/login", timeout=30)
+    xsrf = session.cookies.get("_xsrf")
+    bad = session.post(f"{hub.url}/hub/login", timeout=60, allow_redirects=False,
+                       data={"username": LEARNER_A, "password": "not-" + hub.passwords[LEARNER_A], "_xsrf": xsrf})
+    assert bad.status_code != 302 and "Invalid username or password" in bad.text, (bad.status_code, bad.text[:500])
+    good = session.post(f"{hub.url}/hub/login", timeout=60, allow_redirects=False,
+                        data={"username": LEARNER_A, "password": hub.passwords[LEARNER_A], "_xsrf": xsrf})
+    assert good.status_code == 302, (good.status_code, good.text[:500])
+    home = session.get(f"{hub.url}/hub/home", timeout=30, allow_redirects=False)
+    assert home.status_code == 200 and LEARNER_A in home.text, (home.status_code, home.text[:500])
+
+    hub.start_servers([INSTRUCTOR, GRADER, *LEARNERS])
+    for user in (INSTRUCTOR, GRADER, *LEARNERS):
+        shown = hub.terminal(user).check("id -un; echo $HOME; command -v nbgrader; echo $NBGRADER_EXCHANGE")
+        assert f"\n{user}" in shown and f"/home/{user}" in shown, shown
+        assert f"{hub.venv}/bin/nbgrader" in shown, f"{user}'s terminal does not find the course's nbgrader:\n{shown}"
+        assert str(hub.exchange) in shown, shown
+
+
+def test_instructor_releases(hub):
+    teacher = hub.terminal(INSTRUCTOR)
+    teacher.check(f"cd {hub.course}")
+    teacher.check(f"nbgrader db assignment add {ASSIGNMENT} --duedate='{DUE}'")
+    teacher.check(f"nbgrader generate_assignment {ASSIGNMENT} --force")
+    teacher.check(f"nbgrader release_assignment {ASSIGNMENT}")
+    released = hub.exchange / COURSE_ID / "outbound" / ASSIGNMENT / NOTEBOOK
+    assert released.is_file()
+    listing = hub.terminal(LEARNER_A).check("nbgrader list")
+    assert ASSIGNMENT in listing and COURSE_ID in listing, listing
+
+
+def _upload(hub, user: str, path: str, notebook) -> None:
+    """Save a notebook in user's server as JupyterLab does (the contents API)."""
+    hub.user_api(user, "PUT", f"/api/contents/{path}",
+                 json={"type": "notebook", "format": "json", "content": json.loads(nbformat.writes(notebook))})
+
+
+def test_learners_fetch_and_submit(hub):
+    for learner in LEARNERS:
+        shown = hub.terminal(learner).check(f"cd ~ && nbgrader fetch_assignment {ASSIGNMENT}")
+        assert "Fetched as" in shown or "fetched" in shown.lower(), shown
+    # Learner A solves it: the released notebook with the source notebook's solutions.
+    fetched = hub.user_api(LEARNER_A, "GET", f"/api/contents/{ASSIGNMENT}/{NOTEBOOK}")
+    released = nbformat.from_dict(fetched["content"])
+    solved_file = ROOT / "release" / ASSIGNMENT / NOTEBOOK  # the committed release = what was fetched
+    solved = build_submission(solved_file, ROOT / "source" / ASSIGNMENT / NOTEBOOK,
+                              Submission("solved", None, {}, "solution"))
+    assert [c.source for c in solved.cells if c.cell_type == "markdown"] == \
+        [c.source for c in released.cells if c.cell_type == "markdown"]
+    _upload(hub, LEARNER_A, f"{ASSIGNMENT}/{NOTEBOOK}", solved)
+    for learner in LEARNERS:  # learner B: unchanged
+        shown = hub.terminal(learner).check(f"nbgrader submit {ASSIGNMENT}")
+        assert "Submitted as" in shown, shown
+
+
+def test_instructor_collects(hub):
+    teacher = hub.terminal(INSTRUCTOR)
+    shown = teacher.check(f"cd {hub.course} && nbgrader collect {ASSIGNMENT}")
+    assert "cheating attempt" not in shown, shown  # nbgrader checks each submission's Unix owner
+    for learner in LEARNERS:
+        folder = hub.course / "submitted" / learner / ASSIGNMENT
+        assert (folder / NOTEBOOK).is_file(), f"no {NOTEBOOK} collected for {learner}:\n{shown}"
+        stamp = (folder / "timestamp.txt").read_text().strip()
+        assert datetime.strptime(stamp.replace(" UTC", ""), "%Y-%m-%d %H:%M:%S.%f"), stamp
+    solved = nbformat.read(hub.course / "submitted" / LEARNER_A / ASSIGNMENT / NOTEBOOK, as_version=4)
+    unchanged = nbformat.read(hub.course / "submitted" / LEARNER_B / ASSIGNMENT / NOTEBOOK, as_version=4)
+    assert any("raise NotImplementedError()" in c.source for c in unchanged.cells)
+    assert not any("raise NotImplementedError()" in c.source for c in solved.cells)
+
+
+def test_permissions_between_users(hub):
+    other = hub.terminal(LEARNER_B)
+    inbound = hub.exchange / COURSE_ID / "inbound"
+    denied = {
+        # the exchange's inbound: write-only for learners, so A's submission cannot be found
+        f"ls {inbound}": "Permission denied",
+        f"cat {inbound}/{LEARNER_A}+{ASSIGNMENT}+*/{NOTEBOOK}": "No such file",
+        # the instructor's course folder (solutions, hidden tests, gradebook)
+        f"cat {hub.course}/source/{ASSIGNMENT}/{NOTEBOOK}": "Permission denied",
+        f"ls {hub.course}": "Permission denied",
+        # A's home (the fetched and solved notebook, nbgrader's submission cache)
+        f"ls /home/{LEARNER_A}": "Permission denied",
+    }
+    for command, error in denied.items():
+        status, shown = other.run(command)
+        assert status != 0 and error in shown, f"{LEARNER_B}$ {command} should fail ({error}), got {status}:\n{shown}"
+    # nbgrader leaves a submission's folder 777 and its files 644 (so the instructor can remove them):
+    # only its name keeps it from other learners, who cannot list inbound/, and that name ends in
+    # 72 random bits (12 base64 characters) nobody can guess.
+    names = [path.name for path in inbound.iterdir() if path.name.startswith(f"{LEARNER_A}+{ASSIGNMENT}+")]
+    assert names and all(len(name.rsplit("+", 1)[1]) == 12 for name in names), names
+    # The grader (staff group) reads the course and the collected submissions.
+    shown = hub.terminal(GRADER).check(f"ls {hub.course}/submitted && head -c 100 {hub.course}/source/{ASSIGNMENT}/{NOTEBOOK}")
+    assert LEARNER_A in shown and LEARNER_B in shown, shown
+
+
+def test_autograde_and_feedback(hub):
+    teacher = hub.terminal(INSTRUCTOR)
+    # `make doctor-instructor`, as the instructor in their server: can grading use the sandbox here?
+    _, doctor = teacher.run("course-doctor --instructor 2>&1")
+    sandbox = next((line for line in doctor.splitlines() if "] grading sandbox:" in line), "")
+    if shutil.which("bwrap") is None or not sandbox.startswith("[OK]"):
+        unavailable(f"grading needs bubblewrap working for the instructor (make sandbox):\n{doctor[-3000:]}")
+    print(f"{INSTRUCTOR}: {sandbox}")
+    teacher.check(f"cd {hub.course} && course autograde {ASSIGNMENT} --root {hub.course} --workers 2 "
+                  "|| { tail -c 6000 .course-autograde.log; false; }")
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{hub.course / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
+        scores = {learner: gradebook.find_submission(ASSIGNMENT, learner).score for learner in LEARNERS}
+    # every autograded point for the solution (written answers wait for a person); none unchanged
+    full = autograded_points(nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4))
+    assert scores == {LEARNER_A: full, LEARNER_B: 0}, (scores, full)
+
+    teacher.check(f"nbgrader generate_feedback {ASSIGNMENT}")
+    teacher.check(f"nbgrader release_feedback {ASSIGNMENT}")
+    shown = hub.terminal(LEARNER_A).check(f"cd ~ && nbgrader fetch_feedback {ASSIGNMENT} && "
+                                          f"ls {ASSIGNMENT}/feedback/*/")
+    assert f"{ASSIGNMENT}.html" in shown, shown
+    # What learner A reads: the score, and not one line of a hidden test.
+    page, = (hub.home(LEARNER_A) / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
+    text = html.unescape(page.read_text())
+    assert f"Score: {full:g}" in text or f"{full:g} / " in text, text[:2000]
+    leaked = [line for line in _hidden_lines() if line in text]
+    assert not leaked, f"feedback shows hidden tests: {leaked[:3]}"
+
+
+def _hidden_lines() -> list[str]:
+    """Lines of the source's hidden-test regions that no visible part of it also shows."""
+    source = nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
+    secret, public = set(), set()
+    for cell in source.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if line.strip() == "### BEGIN HIDDEN TESTS":
+                inside = True
+            elif line.strip() == "### END HIDDEN TESTS":
+                inside = False
+            elif len(line.strip()) >= 12:
+                (secret if inside else public).add(line.strip())
+    shown = "\n".join(public)  # a hidden line the prose or a visible test also shows is no secret
+    lines = sorted(line for line in secret if line not in shown)
+    assert len(lines) >= 20, f"{ASSIGNMENT} should have hidden tests"
+    return lines

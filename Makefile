@@ -79,7 +79,7 @@ test-fast: install ## Only the library tests (seconds)
 test-browser: install browser ## Only the JupyterLab tests in headless chromium (screenshots: test-artifacts/)
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests/browser -p no:cacheprovider $(PYTEST_ARGS)
 
-test-stress: install browser postgres ## The grading and browser tests while busy loops hold every core (tools/stress.py)
+test-stress: install browser postgres proxy ## The grading, browser and hub tests while busy loops hold every core (tools/stress.py)
 	$(BIN)/python tools/stress.py --workers $(TEST_WORKERS) $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS),)
 
 bench: install ## Print benchmark numbers and write bench-results.json

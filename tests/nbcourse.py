@@ -52,6 +52,27 @@ def is_answer_cell(cell) -> bool:
     return cell.cell_type == "code" and meta.get("solution") and not meta.get("grade")
 
 
+def hidden_test_lines(assignment: str, at_least: int) -> list[str]:
+    """The lines of an assignment's hidden-test regions that feedback must never show:
+    those of 12 characters or more that no visible part of the notebook (prose or a
+    visible test) also contains."""
+    secret, public = set(), set()
+    for path in notebooks(assignment):
+        for cell in nbformat.read(path, as_version=4).cells:
+            inside = False
+            for line in cell.source.splitlines():
+                if line.strip() == "### BEGIN HIDDEN TESTS":
+                    inside = True
+                elif line.strip() == "### END HIDDEN TESTS":
+                    inside = False
+                elif len(line.strip()) >= 12:
+                    (secret if inside else public).add(line.strip())
+    shown = "\n".join(public)
+    lines = sorted(line for line in secret if line not in shown)
+    assert len(lines) >= at_least, f"{assignment} should have hidden tests"
+    return lines
+
+
 def autograded_points(notebook) -> float:
     return sum(float(nbgrader_meta(c).get("points", 0)) for c in notebook.cells if is_test_cell(c))
 

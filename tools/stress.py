@@ -4,8 +4,8 @@
 
 A test that passes on an idle machine and fails on a busy one waits on time instead of
 on the event it needs. `make test-stress` runs the tests most exposed to that (grading
-compared between two graders, the bad-submission corpus with its cell time limits, the
-browser tests) under pytest-xdist, as `make test` does, while one busy loop per core
+compared between two graders, the bad-submission corpus with its cell time limits, a
+killed and resumed grading run, the browser tests, the class on a real JupyterHub) under pytest-xdist, as `make test` does, while one busy loop per core
 (two on the course's 2-core machines) takes the CPU they would otherwise have.
 
 Bounded: each loop stops itself after --limit seconds even if this script is killed,
@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TESTS = ["tests/grading", "tests/browser", "tests/test_pipeline.py::test_autograde_scores_solution_blank_and_wrong_submissions[00_setup]"]
+DEFAULT_TESTS = ["tests/grading", "tests/browser", "tests/hub",
+                 "tests/test_pipeline.py::test_autograde_scores_solution_blank_and_wrong_submissions[00_setup]"]
 # A loop that spins until its own deadline: no sleeping, no I/O, one core each.
 BUSY_LOOP = "import time\nend = time.monotonic() + {limit}\nwhile time.monotonic() < end:\n    pass\n"
 

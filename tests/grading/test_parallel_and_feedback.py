@@ -19,12 +19,11 @@ import signal
 import subprocess
 import time
 
-import nbformat
 import pytest
 
-from helpers import (ASSIGNMENT, BIN, ROOT, Submission, build_submission, cases, comparable, course_cli,
+from helpers import (ASSIGNMENT, BIN, Submission, build_submission, cases, comparable, course_cli,
                      gradebook_dump, make_course, release_and_source, submit_case)
-from nbcourse import sample_submissions
+from nbcourse import hidden_test_lines, sample_submissions
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
 
@@ -112,27 +111,10 @@ def test_a_killed_run_resumes_to_what_one_uninterrupted_run_writes(pair):
     assert not list((path / ".course-autograde").glob("run-*")), "the killed run's scratch folder is cleaned up"
 
 
-def _hidden_lines() -> list[str]:
-    source = nbformat.read(ROOT / "source" / ASSIGNMENT / "00_setup.ipynb", as_version=4)
-    secret, public = set(), set()
-    for cell in source.cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if line.strip() == "### BEGIN HIDDEN TESTS":
-                inside = True
-            elif line.strip() == "### END HIDDEN TESTS":
-                inside = False
-            elif len(line.strip()) >= 12:
-                (secret if inside else public).add(line.strip())
-    lines = sorted(secret - public)  # a line also shown in a visible test is no secret
-    assert len(lines) >= 5, "00_setup should have hidden tests"
-    return lines
-
-
 def test_feedback_html_has_no_hidden_test_source(pair):
     course = pair["parallel"]
     course.nbgrader("generate_feedback", ASSIGNMENT, "--force")
-    hidden = _hidden_lines()
+    hidden = hidden_test_lines(ASSIGNMENT, at_least=5)
     for student in ("solution", "blank", "no_empty_check"):
         page = course.path / "feedback" / student / ASSIGNMENT / "00_setup.html"
         assert page.exists(), f"no feedback for {student}"

@@ -52,8 +52,9 @@ def _copy(course, path: Path):
 def graded(postgres, tmp_path_factory):
     lite = make_course(tmp_path_factory.mktemp("sqlite"))
     release_nb, source_nb = release_and_source(lite)
+    # Full marks, none, and one partial score: every kind of row, graded four times over.
     subs = [Submission("solution", None, {}, "solution"), Submission("blank", 0.0, {}, "blank"),
-            *sample_submissions(ASSIGNMENT)]
+            sample_submissions(ASSIGNMENT)[0]]
     for sub in subs:
         lite.submit(sub.name, source_nb.name, build_submission(release_nb, source_nb, sub))
     pg = _copy(lite, tmp_path_factory.mktemp("pg") / "course")

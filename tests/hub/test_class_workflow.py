@@ -33,7 +33,7 @@ import nbformat
 import pytest
 
 from classhub import COURSE_ID, GRADER, INSTRUCTOR, LEARNERS, unavailable
-from nbcourse import ROOT, Submission, autograded_points, build_submission
+from nbcourse import ROOT, Submission, autograded_points, build_submission, hidden_test_lines
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
 
@@ -171,24 +171,6 @@ def test_autograde_and_feedback(hub):
     page, = (hub.home(LEARNER_A) / ASSIGNMENT / "feedback").glob(f"*/{ASSIGNMENT}.html")
     text = html.unescape(page.read_text())
     assert f"Score: {full:g}" in text or f"{full:g} / " in text, text[:2000]
-    leaked = [line for line in _hidden_lines() if line in text]
+    leaked = [line for line in hidden_test_lines(ASSIGNMENT, at_least=20) if line in text]
     assert not leaked, f"feedback shows hidden tests: {leaked[:3]}"
 
-
-def _hidden_lines() -> list[str]:
-    """Lines of the source's hidden-test regions that no visible part of it also shows."""
-    source = nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    secret, public = set(), set()
-    for cell in source.cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if line.strip() == "### BEGIN HIDDEN TESTS":
-                inside = True
-            elif line.strip() == "### END HIDDEN TESTS":
-                inside = False
-            elif len(line.strip()) >= 12:
-                (secret if inside else public).add(line.strip())
-    shown = "\n".join(public)  # a hidden line the prose or a visible test also shows is no secret
-    lines = sorted(line for line in secret if line not in shown)
-    assert len(lines) >= 20, f"{ASSIGNMENT} should have hidden tests"
-    return lines

@@ -72,6 +72,12 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.OverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# Late work (README: Due dates and late work): 10% of a notebook's score per started
+# day late, up to all of it. After moving a due date, or adding manual grades, run
+# `course late-penalties NN_topic`: nbgrader computes penalties only when it autogrades.
+c.AssignLatePenalties.plugin_class = "course.grading.late.PercentPerDay"
+c.PercentPerDay.percent_per_day = 10
+c.PercentPerDay.grace_minutes = 0
 c.Autograde.autograde_preprocessors = [
     "course.grading.tamper.GuardedExecute",
     "nbgrader.preprocessors.IgnorePattern",

@@ -10,6 +10,7 @@
 - ``feedback``: a preprocessor that removes hidden tests from feedback;
 - ``cli``: the ``course`` console script (``course autograde``, ``course report``),
   with ``progress`` (its progress bar) and ``resume`` (what ``--resume`` skips);
+- ``late``: the course's late-penalty plugin, and recomputing penalties later;
 - ``lms``: ``nbgrader export`` plugins that write Canvas and Moodle grade import files.
 
 See docs/GRADING.md.

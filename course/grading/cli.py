@@ -12,6 +12,9 @@ never sees two writers. With a server database (``c.CourseDirectory.db_url =
 bar on a terminal and as plain lines otherwise (course.grading.progress); an
 interrupted run continues with ``--resume`` (course.grading.resume).
 
+``course late-penalties ASSIGNMENT`` recomputes late penalties after the due date or
+the scores changed (course.grading.late).
+
 ``course report ASSIGNMENT [--out DIR]`` writes scores.csv, a score histogram, a
 per-test failure-rate chart and flagged.csv (see course.grading.report).
 """
@@ -338,6 +341,10 @@ def main(argv: list[str] | None = None) -> int:
                       help="after an interrupted run: skip students already graded from the same submission")
     auto.add_argument("--db", default=None, help="gradebook URL (default: c.CourseDirectory.db_url, else gradebook.db)")
     auto.add_argument("--root", default=".", help="the course root (where nbgrader_config.py is)")
+    late = sub.add_parser("late-penalties", help="recompute late penalties from the current due date and scores")
+    late.add_argument("assignment")
+    late.add_argument("--root", default=".")
+    late.add_argument("--db", default=None, help="gradebook URL (default: c.CourseDirectory.db_url, else gradebook.db)")
     rep = sub.add_parser("report", help="write scores.csv, charts and the flagged list")
     rep.add_argument("assignment")
     rep.add_argument("--out", default=None, help="folder for the report (default: reports/ASSIGNMENT)")
@@ -367,6 +374,20 @@ def main(argv: list[str] | None = None) -> int:
         print("flags from tamper detection are in the gradebook: run `course report "
               f"{args.assignment}` or open the formgrader")
         return 1 if failed else 0
+    if args.command == "late-penalties":
+        from nbgrader.api import MissingEntry
+
+        from .late import recompute
+
+        try:
+            changes = recompute(course_db_url(root, args.db), args.assignment, _load_config(root))
+        except MissingEntry:
+            parser.error(f"no assignment '{args.assignment}' in the gradebook (see `nbgrader db assignment list`)")
+        for student, notebook, old, new in changes:
+            print(f"  {student} {notebook}: late penalty {old if old is not None else 'none'} -> "
+                  f"{new if new is not None else 'none'}")
+        print(f"{len(changes)} late penalt{'y' if len(changes) == 1 else 'ies'} changed for {args.assignment}")
+        return 0
     from .report import write_report
 
     out = Path(args.out) if args.out else root / "reports" / args.assignment

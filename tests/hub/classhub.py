@@ -150,6 +150,7 @@ class Hub:
     process: subprocess.Popen | None = None
     log: object = None  # the hub's log file (state/hub.log)
     terminals: dict = field(default_factory=dict)
+    due: object = None  # the due date the instructor set between A's and B's submissions
 
     @property
     def url(self) -> str:

@@ -10,37 +10,43 @@ contents API, as JupyterLab saves a notebook.
 1. PAM: a learner logs in on the hub's login page with their Unix password.
 2. The instructor sets a due date, generates and releases 01_tokens.
 3. Learner A fetches it, solves it (the source notebook's solutions in the
-   released notebook) and submits; learner B submits it unchanged.
+   released notebook) and submits. The instructor moves the due date to just
+   after that; learner B then submits a sample wrong answer, late.
 4. The instructor collects: both submissions land in the course's submitted/,
    with their timestamps, owned (nbgrader checks) by the learner named in them.
 5. Learner B can read neither learner A's submission nor the instructor's
    source/; the grader (staff group) reads the course.
 6. The instructor grades (`course autograde`, in the bubblewrap sandbox),
-   generates and releases feedback; learner A fetches it: it shows the score and
-   no line of a hidden test.
+   with the course's late-penalty plugin (B loses 10%). The due date moves past
+   B's submission and `course late-penalties` removes the penalty. nbgrader's
+   CSV, the Canvas file and the Moodle file agree with the gradebook. The
+   instructor generates and releases feedback; learner A fetches it: it shows the
+   score and no line of a hidden test.
 
 The tests run in order and share one hub: each step needs the one before.
 """
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import shutil
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import nbformat
 import pytest
 
 from classhub import COURSE_ID, GRADER, INSTRUCTOR, LEARNERS, unavailable
-from nbcourse import ROOT, Submission, autograded_points, build_submission, hidden_test_lines
+from nbcourse import ROOT, Submission, autograded_points, build_submission, hidden_test_lines, sample_submissions
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
 
 ASSIGNMENT = "01_tokens"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 LEARNER_A, LEARNER_B = LEARNERS
-DUE = "2099-01-01 17:00:00 UTC"  # the due date: both submissions are on time
+DUE = "2099-01-01 17:00:00 UTC"  # the due date at release, and after the extension
+WRONG = "bytes_not_characters"  # learner B's answer: a sample wrong submission with a known score
 
 
 def test_servers_start_and_pam_login(hub):
@@ -98,9 +104,27 @@ def test_learners_fetch_and_submit(hub):
     assert [c.source for c in solved.cells if c.cell_type == "markdown"] == \
         [c.source for c in released.cells if c.cell_type == "markdown"]
     _upload(hub, LEARNER_A, f"{ASSIGNMENT}/{NOTEBOOK}", solved)
-    for learner in LEARNERS:  # learner B: unchanged
-        shown = hub.terminal(learner).check(f"nbgrader submit {ASSIGNMENT}")
-        assert "Submitted as" in shown, shown
+    shown = hub.terminal(LEARNER_A).check(f"nbgrader submit {ASSIGNMENT}")
+    assert "Submitted as" in shown, shown
+    # The due date passes: the instructor moves it to just after A's submission.
+    due = (datetime.now(timezone.utc) + timedelta(seconds=1)).replace(microsecond=0)
+    hub.terminal(INSTRUCTOR).check(f"cd {hub.course} && nbgrader db assignment add {ASSIGNMENT} "
+                                   f"--duedate='{due:%Y-%m-%d %H:%M:%S} UTC'")
+    hub.due = due
+    # Learner B, late, with a sample wrong answer (tests/submissions/01_tokens/WRONG).
+    wrong = build_submission(solved_file, ROOT / "source" / ASSIGNMENT / NOTEBOOK, _wrong())
+    _upload(hub, LEARNER_B, f"{ASSIGNMENT}/{NOTEBOOK}", wrong)
+    shown = hub.terminal(LEARNER_B).check(f"nbgrader submit {ASSIGNMENT}")
+    assert "Submitted as" in shown, shown
+
+
+def _wrong() -> Submission:
+    return next(s for s in sample_submissions(ASSIGNMENT) if s.name == WRONG)
+
+
+def _stamp(learner: str, hub) -> datetime:
+    text = (hub.course / "submitted" / learner / ASSIGNMENT / "timestamp.txt").read_text().strip()
+    return datetime.strptime(text.replace(" UTC", ""), "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc)
 
 
 def test_instructor_collects(hub):
@@ -110,11 +134,8 @@ def test_instructor_collects(hub):
     for learner in LEARNERS:
         folder = hub.course / "submitted" / learner / ASSIGNMENT
         assert (folder / NOTEBOOK).is_file(), f"no {NOTEBOOK} collected for {learner}:\n{shown}"
-        stamp = (folder / "timestamp.txt").read_text().strip()
-        assert datetime.strptime(stamp.replace(" UTC", ""), "%Y-%m-%d %H:%M:%S.%f"), stamp
+    assert _stamp(LEARNER_A, hub) <= hub.due < _stamp(LEARNER_B, hub), "A on time, B late"
     solved = nbformat.read(hub.course / "submitted" / LEARNER_A / ASSIGNMENT / NOTEBOOK, as_version=4)
-    unchanged = nbformat.read(hub.course / "submitted" / LEARNER_B / ASSIGNMENT / NOTEBOOK, as_version=4)
-    assert any("raise NotImplementedError()" in c.source for c in unchanged.cells)
     assert not any("raise NotImplementedError()" in c.source for c in solved.cells)
 
 
@@ -158,9 +179,32 @@ def test_autograde_and_feedback(hub):
 
     with Gradebook(f"sqlite:///{hub.course / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
         scores = {learner: gradebook.find_submission(ASSIGNMENT, learner).score for learner in LEARNERS}
-    # every autograded point for the solution (written answers wait for a person); none unchanged
+        penalties = {learner: gradebook.find_submission(ASSIGNMENT, learner).late_submission_penalty or 0
+                     for learner in LEARNERS}
+    # every autograded point for the solution (written answers wait for a person); the
+    # sample wrong answer's exact score; B, less than a day late, loses 10% of it
     full = autograded_points(nbformat.read(ROOT / "source" / ASSIGNMENT / NOTEBOOK, as_version=4))
-    assert scores == {LEARNER_A: full, LEARNER_B: 0}, (scores, full)
+    partial = _wrong().expected
+    assert 0 < partial < full
+    assert scores == {LEARNER_A: full, LEARNER_B: partial}, (scores, full)
+    assert penalties == {LEARNER_A: 0, LEARNER_B: pytest.approx(0.1 * partial)}, penalties
+
+    # An extension for the class: the due date moves past B's submission, and the
+    # penalty follows without regrading (nbgrader#723).
+    teacher.check(f"nbgrader db assignment add {ASSIGNMENT} --duedate='{DUE}' && course late-penalties {ASSIGNMENT}")
+    with Gradebook(f"sqlite:///{hub.course / 'gradebook.db'}", course_id=COURSE_ID) as gradebook:
+        assert not gradebook.find_submission(ASSIGNMENT, LEARNER_B).late_submission_penalty
+
+    # The grades leave the gradebook as nbgrader's CSV and the LMS files, and all agree.
+    teacher.check("nbgrader export --to grades.csv && "
+                  "nbgrader export --exporter=course.grading.lms.CanvasExport --to canvas.csv && "
+                  "nbgrader export --exporter=course.grading.lms.MoodleExport --MoodleExport.identifier=username "
+                  "--to moodle.csv")
+    expected = {LEARNER_A: full, LEARNER_B: partial}
+    stock = {r["student_id"]: float(r["score"]) for r in _csv(hub.course / "grades.csv")}
+    canvas = {r["SIS Login ID"]: float(r[ASSIGNMENT]) for r in _csv(hub.course / "canvas.csv")[1:]}
+    moodle = {r["Username"]: float(r[ASSIGNMENT]) for r in _csv(hub.course / "moodle.csv")}
+    assert stock == canvas == moodle == expected, (stock, canvas, moodle)
 
     teacher.check(f"nbgrader generate_feedback {ASSIGNMENT}")
     teacher.check(f"nbgrader release_feedback {ASSIGNMENT}")
@@ -174,3 +218,7 @@ def test_autograde_and_feedback(hub):
     leaked = [line for line in hidden_test_lines(ASSIGNMENT, at_least=20) if line in text]
     assert not leaked, f"feedback shows hidden tests: {leaked[:3]}"
 
+
+def _csv(path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))

@@ -82,43 +82,61 @@ def missing_component() -> str | None:
 
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\r")
-DONE = re.compile(r"@@DONE-(\d+)@@")
 
 
 class Terminal:
-    """A terminal in a user's Jupyter server (JupyterLab's Terminal), driven over its websocket."""
+    """A terminal in a user's Jupyter server (JupyterLab's Terminal), driven over its websocket.
+
+    The shell lives on in the server between commands (its folder, its variables);
+    each command gets a websocket of its own. An idle websocket is closed by the
+    server's pings going unanswered (this client answers them only while it reads),
+    which on a busy machine happened between two steps of the test."""
 
     def __init__(self, hub: "Hub", user: str):
-        import websocket
-
         self.hub, self.user = hub, user
         created = hub.user_api(user, "POST", "/api/terminals")
         self.name = created["name"]
-        url = f"ws://127.0.0.1:{hub.port}/user/{user}/terminals/websocket/{self.name}"
-        self.ws = websocket.create_connection(url, header=[f"Authorization: token {hub.token}"], timeout=COMMAND_S)
-        self.ws.send(json.dumps(["set_size", 50, 400, 800, 1200]))  # wide: no wrapped lines
-        # the same marker as every command, once: the shell is ready when it answers
-        self.run("true", timeout_s=60)
+        self.commands = 0
+        self.run("true", timeout_s=60)  # the shell is ready when it answers
+
+    def _connect(self):
+        import websocket
+
+        url = f"ws://127.0.0.1:{self.hub.port}/user/{self.user}/terminals/websocket/{self.name}"
+        ws = websocket.create_connection(url, header=[f"Authorization: token {self.hub.token}"], timeout=COMMAND_S)
+        ws.send(json.dumps(["set_size", 50, 400, 800, 1200]))  # wide: no wrapped lines
+        return ws
 
     def run(self, command: str, timeout_s: float = COMMAND_S) -> tuple[int, str]:
         """Type a command and Enter; (its exit status, what the terminal showed)."""
-        self.ws.send(json.dumps(["stdin", f"{command}; printf '@@%s-%d@@\\n' DONE $?\r"]))
-        shown, deadline = "", time.monotonic() + timeout_s
         import websocket
 
-        while time.monotonic() < deadline:
-            self.ws.settimeout(max(1.0, deadline - time.monotonic()))
-            try:
-                message = json.loads(self.ws.recv())
-            except websocket.WebSocketTimeoutException:
-                break
-            if message[0] == "stdout":
-                shown += message[1]
-                found = DONE.search(ANSI.sub("", shown))
-                if found:
-                    return int(found.group(1)), ANSI.sub("", shown)[:found.start()]
-            elif message[0] == "disconnect":
-                raise RuntimeError(f"{self.user}'s terminal closed:\n{ANSI.sub('', shown)[-3000:]}")
+        # A marker of this command only: a new websocket first replays the terminal's
+        # earlier output, markers of earlier commands included.
+        self.commands += 1
+        n = self.commands
+        done = re.compile(rf"@@START-{n}@@\n(.*)@@DONE-{n}-(\d+)@@", re.DOTALL)
+        ws = self._connect()
+        try:
+            ws.send(json.dumps(["stdin", f"printf '@@%s-{n}@@\\n' START; {command}; "
+                                         f"printf '@@%s-{n}-%d@@\\n' DONE $?\r"]))
+            shown, deadline = "", time.monotonic() + timeout_s
+            while time.monotonic() < deadline:
+                ws.settimeout(max(1.0, deadline - time.monotonic()))
+                try:
+                    message = json.loads(ws.recv())
+                except websocket.WebSocketTimeoutException:
+                    break
+                if message[0] == "stdout":
+                    shown += message[1]
+                    text = ANSI.sub("", shown)
+                    found = done.search(text)
+                    if found:  # what the command printed, between its two markers
+                        return int(found.group(2)), found.group(1)
+                elif message[0] == "disconnect":
+                    raise RuntimeError(f"{self.user}'s terminal closed:\n{ANSI.sub('', shown)[-3000:]}")
+        finally:
+            ws.close()
         raise TimeoutError(f"{self.user}: `{command}` did not finish in {timeout_s:.0f} s:\n"
                            f"{ANSI.sub('', shown)[-3000:]}")
 
@@ -129,7 +147,6 @@ class Terminal:
 
     def close(self) -> None:
         try:
-            self.ws.close()
             self.hub.user_api(self.user, "DELETE", f"/api/terminals/{self.name}")
         except Exception:
             pass

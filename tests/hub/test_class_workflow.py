@@ -68,7 +68,7 @@ def test_servers_start_and_pam_login(hub):
     hub.start_servers([INSTRUCTOR, GRADER, *LEARNERS])
     for user in (INSTRUCTOR, GRADER, *LEARNERS):
         shown = hub.terminal(user).check("id -un; echo $HOME; command -v nbgrader; echo $NBGRADER_EXCHANGE")
-        assert f"\n{user}" in shown and f"/home/{user}" in shown, shown
+        assert shown.splitlines()[:2] == [user, f"/home/{user}"], shown
         assert f"{hub.venv}/bin/nbgrader" in shown, f"{user}'s terminal does not find the course's nbgrader:\n{shown}"
         assert str(hub.exchange) in shown, shown
 

@@ -25,14 +25,11 @@ def pytest_xdist_make_scheduler(config, log):
     return CourseScopes(config, log)
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 @pytest.fixture(scope="session")
 def postgres():
     """A throw-away PostgreSQL server (tests/postgres.py) for gradebook tests. Without
     PostgreSQL they skip with the reason, except under CI=true, where they fail."""
+    from nbcourse import in_ci
     from postgres import PostgresServer
 
     try:

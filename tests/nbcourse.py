@@ -14,6 +14,7 @@ import functools
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -82,11 +83,28 @@ def solution_code(source: str) -> str:
     return SOLUTION_REGION.sub("", source)
 
 
+def in_ci() -> bool:
+    """CI=true: a missing component (chromium, PostgreSQL, the hub) fails instead of skipping."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def command_env(**extra: str) -> dict:
+    """The environment for a command the tests start: the venv's bin first on PATH, and
+    no PYTEST_CURRENT_TEST, so kernels see what learners' kernels see."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.update(extra)
+    return env
+
+
 def run(args: list[str], cwd: Path, timeout: int = 900) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    env.pop("PYTEST_CURRENT_TEST", None)  # the kernels see what learners' kernels see
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    return result
+    return subprocess.run(args, cwd=cwd, env=command_env(), capture_output=True, text=True, timeout=timeout)
 
 
 def _config(root: Path = ROOT):

@@ -14,22 +14,17 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from nbcourse import free_port
 
 
 def binaries() -> Path | None:
     """The newest /usr/lib/postgresql/N/bin that has initdb (Debian's layout), or None."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
     return found[-1].parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PostgresServer:
@@ -43,7 +38,7 @@ class PostgresServer:
             raise FileNotFoundError("PostgreSQL is not installed (Debian: apt-get install postgresql; `make test` "
                                     "installs it when run as root)")
         self.password = secrets.token_hex(12)
-        self.port = _free_port()
+        self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="course-pg-"))
         # initdb refuses to run as root: run the server as Debian's `postgres` account.
         self.run_as = "postgres" if os.geteuid() == 0 else None

@@ -17,7 +17,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -27,20 +26,10 @@ from pathlib import Path
 import pytest
 
 from jlab import HTTP_S, SCREENSHOTS, SERVER_S, STEP_MS, shot
-from nbcourse import BIN
+from nbcourse import BIN, command_env, free_port, in_ci
 
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1400, "height": 900}
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -125,9 +114,7 @@ class JupyterLab:
         notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
         notification.parent.mkdir(parents=True, exist_ok=True)
         notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-        env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}  # as learners' kernels
-        env.update(
-            PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        env = command_env(
             JUPYTER_CONFIG_DIR=str(self.state / "config"),  # not ~/.jupyter: its config is not the course's
             JUPYTER_RUNTIME_DIR=str(self.state / "runtime"),
             IPYTHONDIR=str(self.state / "ipython"),

@@ -23,7 +23,7 @@ import pytest
 
 from helpers import (ASSIGNMENT, BIN, Submission, build_submission, cases, comparable, course_cli,
                      gradebook_dump, make_course, release_and_source, submit_case)
-from nbcourse import hidden_test_lines, sample_submissions
+from nbcourse import command_env, hidden_test_lines, sample_submissions
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
 
@@ -74,9 +74,7 @@ def test_a_killed_run_resumes_to_what_one_uninterrupted_run_writes(pair):
     a machine dies) while grading its second student; `--resume` skips the one finished
     and regrades the rest, including the half-graded one."""
     path = pair["resume"]
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    env.pop("PYTEST_CURRENT_TEST", None)
-    run = subprocess.Popen([str(BIN / "course"), "autograde", ASSIGNMENT, "--workers", "1"], cwd=path, env=env,
+    run = subprocess.Popen([str(BIN / "course"), "autograde", ASSIGNMENT, "--workers", "1"], cwd=path, env=command_env(),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     seen, order = [], sorted(pair["students"])  # the order `course autograde` grades them in
     try:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,16 +22,10 @@ from pathlib import Path
 import pytest
 
 from helpers import ASSIGNMENT, BIN, Submission, build_submission, gradebook_dump, make_course, release_and_source
-from nbcourse import sample_submissions
+from nbcourse import command_env, sample_submissions
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
 SECOND = f"{ASSIGNMENT}_b"
-
-
-def _env() -> dict:
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    env.pop("PYTEST_CURRENT_TEST", None)
-    return env
 
 
 def _use_database(course, url: str) -> None:
@@ -68,7 +61,7 @@ def graded(postgres, tmp_path_factory):
     pg.nbgrader("generate_assignment", ASSIGNMENT, "--force")
     pg.nbgrader("generate_assignment", SECOND, "--force")
     # Two graders at once, on the same students, against one gradebook.
-    runs = [subprocess.Popen([str(BIN / "course"), "autograde", name, "--workers", "1"], cwd=pg.path, env=_env(),
+    runs = [subprocess.Popen([str(BIN / "course"), "autograde", name, "--workers", "1"], cwd=pg.path, env=command_env(),
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             for name in (ASSIGNMENT, SECOND)]
     outputs = [run.communicate(timeout=1200)[0] for run in runs]

@@ -12,7 +12,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from nbcourse import BIN, ROOT
+from nbcourse import BIN, ROOT, in_ci
 
 HUB = ROOT / "hub"
 PROXY = HUB / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -35,20 +34,10 @@ SERVER_START_S = 150  # one user's server ready (4 start at once on 2 cores)
 COMMAND_S = 600  # one command in a terminal (nbgrader autograde of a notebook is the longest)
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 def unavailable(problem: str):
     if in_ci():
         pytest.fail(f"{problem}. CI=true, so the JupyterHub tests must run, not skip.")
     pytest.skip(problem)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def load_setup_course():

@@ -32,8 +32,9 @@ from pathlib import Path
 import pytest
 
 from classhub import (BIN, CONFIG, COURSE_ID, GRADER, HUB, HUB_START_S, INSTRUCTOR, LEARNERS, STAFF_GROUP, Hub,
-                      close_interpreter_path, free_port, kill_processes_of, load_setup_course, missing_component,
+                      close_interpreter_path, kill_processes_of, load_setup_course, missing_component,
                       open_interpreter_path, unavailable, user_venv, venv_problem)
+from nbcourse import command_env, free_port
 
 
 @pytest.fixture(scope="session")
@@ -84,9 +85,7 @@ def hub():
             with open(hub.course / "nbgrader_config.py", "a") as config:
                 config.write(f"\nc.Sandbox.readonly_paths = [{sys.prefix!r}]  # tests/hub: COURSE_HUB_VENV\n")
 
-        env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
-        env.update(
-            PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        env = command_env(
             COURSE_HUB_STATE=str(state),
             COURSE_HUB_PORT=str(hub.port),
             COURSE_HUB_INTERNAL_PORT=str(free_port()),

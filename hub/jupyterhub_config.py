@@ -14,6 +14,12 @@ the tests (tests/hub/):
   COURSE_HUB_PROXY_API_PORT the proxy's REST API, on 127.0.0.1 (default 8001)
   COURSE_HUB_USERS          comma-separated Unix users allowed to log in (learners, graders)
   COURSE_HUB_ADMINS         comma-separated Unix users who administer the hub (instructors)
+  COURSE_HUB_STAFF_GROUP    the Unix group of the instructor and graders (default
+                            ai-engineering-staff, as hub/setup_course.py makes it): their
+                            servers run with umask 007, so what one of them writes in the
+                            course folder (the gradebook first) the others can change
+  COURSE_HUB_COURSE_DIR     the instructor's course folder (default /srv/nbgrader/ai-engineering):
+                            the staff's servers open there, as the formgrader needs
   COURSE_HUB_API_TOKEN      optional: a token for scripts and tests (the service
                             "course-automation": start and stop servers, use them)
   NBGRADER_EXCHANGE         nbgrader's exchange (default /srv/nbgrader/exchange)
@@ -25,6 +31,7 @@ the tests (tests/hub/):
                             user's server when set (README, "One model server")
 """
 
+import grp
 import os
 import sys
 from pathlib import Path
@@ -87,7 +94,40 @@ c.Spawner.http_timeout = 90
 # Terminals: bash as a plain interactive shell, not a login shell. A login shell runs
 # /etc/profile, which on Debian resets PATH and drops the course's venv, so `nbgrader`
 # in a learner's terminal would not be the course's.
-c.Spawner.args = ["--ServerApp.terminado_settings={'shell_command': ['/bin/bash']}"]
+c.Spawner.args = [
+    "--ServerApp.terminado_settings={'shell_command': ['/bin/bash']}",
+    # The course runs offline: JupyterLab neither fetches news nor asks to, nor checks for updates.
+    "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+]
+# Each server keeps JupyterHub's Content-Security-Policy "frame-ancestors 'none'": all
+# servers share the hub's origin, so no user's page may frame another's. JupyterLab's
+# Formgrader tab (an iframe) is therefore blank; graders open the formgrader in a
+# browser tab of its own, at /user/NAME/formgrader (nbgrader's docs: "Formgrader with
+# jupyterhub>=4.1"; README).
+STAFF_GROUP = os.environ.get("COURSE_HUB_STAFF_GROUP", "ai-engineering-staff")
+
+
+COURSE_DIR = Path(os.environ.get("COURSE_HUB_COURSE_DIR", "/srv/nbgrader/ai-engineering"))
+
+
+def _staff_servers_open_the_course(spawner) -> None:
+    """The instructor's and graders' servers:
+    - open in the course folder: the formgrader refuses a course outside its server's
+      root ("The course directory root is not a subdirectory of the notebook server root");
+    - make files the staff group can change (umask 007): nbgrader's groupshared mode sets
+      the modes of what it copies, not of the gradebook it creates, so otherwise a
+      grader's formgrader could not save scores in a gradebook.db the instructor made."""
+    try:
+        staff = set(grp.getgrnam(STAFF_GROUP).gr_mem)
+    except KeyError:
+        return
+    if spawner.user.name in staff:
+        spawner.popen_kwargs = {**spawner.popen_kwargs, "umask": 0o007}
+        if COURSE_DIR.is_dir():
+            spawner.notebook_dir = str(COURSE_DIR)
+
+
+c.Spawner.pre_spawn_hook = _staff_servers_open_the_course
 EXCHANGE = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
 c.Spawner.environment = {
     # the course's nbgrader and python first; then the system's

@@ -16,8 +16,9 @@ What a small course on one JupyterHub machine needs besides the hub itself:
   others' submissions.
 - The instructor's course folder: a copy of this repo's nbgrader set-up
   (nbgrader_config.py, source/, release/), owned by the instructor, shared with
-  the staff group (mode 2770), closed to learners. nbgrader creates the
-  gradebook (gradebook.db) there the first time the instructor runs it.
+  the staff group (mode 2770), closed to learners, with an empty gradebook.db
+  (mode 660) that nbgrader fills on first use: the graders' formgrader writes to it.
+  hub/jupyterhub_config.py runs the staff's servers in this folder, with umask 007.
 - A per-user nbgrader config, ~/.jupyter/nbgrader_config.py: the course id and
   the exchange, so `nbgrader fetch_assignment`, `submit` and JupyterLab's
   Assignments tab find the course from any folder. Staff also get the course
@@ -43,7 +44,6 @@ import grp
 import os
 import pwd
 import shutil
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -152,6 +152,10 @@ def copy_course(course_dir: Path, instructor: str, staff_group: str) -> None:
     skip = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
     for folder in ("source", "release"):
         shutil.copytree(REPO / folder, course_dir / folder, ignore=skip, dirs_exist_ok=True)
+    # The gradebook, empty (nbgrader makes its tables on first use), so that it is the staff
+    # group's to write: SQLite creates a database file 644 less the umask, never
+    # group-writable, and a grader's formgrader could not save a score in it.
+    (course_dir / "gradebook.db").touch()
     for dirpath, dirnames, filenames in os.walk(course_dir):
         _chown(Path(dirpath), instructor, staff_group)
         os.chmod(dirpath, 0o2770)

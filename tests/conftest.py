@@ -10,6 +10,8 @@ sys.path.insert(0, str(Path(__file__).parent))  # tests import nbcourse
 
 from xdist_scopes import scope_of  # noqa: E402 (after the sys.path line above)
 
+pytest_plugins = ("playwright_fixtures",)  # chromium, browser, page: tests/browser and tests/hub
+
 
 @pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: ignored without xdist
 def pytest_xdist_make_scheduler(config, log):

@@ -267,3 +267,26 @@ class TempCourse:
             submission = gradebook.find_submission(self.assignment, student)
             return {grade.name: (grade.score, grade.max_score)
                     for notebook in submission.notebooks for grade in notebook.grades}
+
+
+def is_written_answer(cell) -> bool:
+    """A manually graded markdown answer ("YOUR ANSWER HERE" in the release)."""
+    return cell.cell_type == "markdown" and bool(nbgrader_meta(cell).get("solution"))
+
+
+def typed_solutions(assignment: str) -> dict:
+    """grade_id -> what a learner who solved it leaves in each answer cell.
+
+    Code: the source's solution without its markers. Prose: a sentence (Validate
+    only checks that "YOUR ANSWER HERE" was replaced; a person grades the rest).
+    """
+    source = nbformat.read(ROOT / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    markers = ("### BEGIN SOLUTION", "### END SOLUTION")
+    answers = {}
+    for cell in source.cells:
+        if is_answer_cell(cell):
+            lines = cell.source.splitlines()
+            answers[nbgrader_meta(cell)["grade_id"]] = "\n".join(l for l in lines if l.strip() not in markers)
+        elif is_written_answer(cell):
+            answers[nbgrader_meta(cell)["grade_id"]] = "My written answer, typed in JupyterLab."
+    return answers

@@ -1,13 +1,9 @@
-"""Fixtures for the JupyterLab tests: Debian's chromium, a scratch course, a running JupyterLab.
+"""Fixtures for the JupyterLab tests: a scratch course and a running JupyterLab.
 
-The browser is the `chromium` of the system (Debian's package, `make browser`),
-driven by Playwright through `executable_path`; nothing is downloaded.
+The browser (chromium_path, browser, page) comes from tests/playwright_fixtures.py.
 JupyterLab runs on a free loopback port with a random token, in a temporary
 copy of the course, and is shut down when the test module ends. The repo's
 release/ and gradebook.db are never touched.
-
-Without chromium the tests skip with the reason, except under CI=true, where
-they fail: CI must not go green without having run them.
 """
 
 from __future__ import annotations
@@ -15,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import signal
 import subprocess
 import time
@@ -25,11 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from jlab import HTTP_S, SCREENSHOTS, SERVER_S, STEP_MS, shot
-from nbcourse import BIN, command_env, free_port, in_ci
-
-CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
-VIEWPORT = {"width": 1400, "height": 900}
+from jlab import HTTP_S, SCREENSHOTS, SERVER_S
+from nbcourse import BIN, command_env, free_port
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -37,61 +29,6 @@ def fresh_screenshots():
     """Screenshots of this run only: remove the last run's before the first browser test."""
     for old in SCREENSHOTS.glob("*.png"):
         old.unlink()
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    path = shutil.which(CHROMIUM)
-    problem = None
-    if path is None:
-        problem = (f"Debian's chromium is not installed ({CHROMIUM} not found): run `make browser` "
-                   "(apt-get install chromium), or set COURSE_CHROMIUM to a chromium binary")
-    else:
-        try:
-            import playwright  # noqa: F401
-        except ImportError:
-            problem = "playwright is not installed: run `make install`"
-    if problem:
-        if in_ci():
-            pytest.fail(f"{problem}. CI=true, so the browser tests must run, not skip.")
-        pytest.skip(problem)
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    """One headless chromium per test module (Playwright's sync API)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True,
-            # chromium's own sandbox cannot start as root (CI containers); small /dev/shm in containers
-            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser, request):
-    """A fresh page; on failure, a screenshot named after the test."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(STEP_MS)  # clicks and fills wait for their element this long
-    context.set_default_navigation_timeout(STEP_MS)
-    new_page = context.new_page()
-    yield new_page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        shot(new_page, f"FAILED-{request.node.name}")
-    context.close()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
 
 
 class JupyterLab:

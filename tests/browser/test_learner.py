@@ -25,7 +25,7 @@ import nbformat
 import pytest
 
 from jlab import center, close_dialog, expect, open_notebook, run_all, shot, type_into_cell, validate
-from nbcourse import ROOT, is_answer_cell, is_test_cell, nbgrader_meta
+from nbcourse import ROOT, is_answer_cell, is_test_cell, is_written_answer, nbgrader_meta, typed_solutions
 
 pytestmark = pytest.mark.slow
 
@@ -43,29 +43,6 @@ def learner_lab(tmp_path_factory, start_lab, chromium_path):
     lab = start_lab(root=course / "release", cwd=course)
     lab.course = course
     return lab
-
-
-def is_written_answer(cell) -> bool:
-    """A manually graded markdown answer ("YOUR ANSWER HERE" in the release)."""
-    return cell.cell_type == "markdown" and bool(nbgrader_meta(cell).get("solution"))
-
-
-def solutions(assignment: str) -> dict:
-    """grade_id -> what a learner who solved it leaves in each answer cell.
-
-    Code: the source's solution without its markers. Prose: a sentence (Validate
-    only checks that "YOUR ANSWER HERE" was replaced; a person grades the rest).
-    """
-    source = nbformat.read(ROOT / "source" / assignment / f"{assignment}.ipynb", as_version=4)
-    markers = ("### BEGIN SOLUTION", "### END SOLUTION")
-    answers = {}
-    for cell in source.cells:
-        if is_answer_cell(cell):
-            lines = cell.source.splitlines()
-            answers[nbgrader_meta(cell)["grade_id"]] = "\n".join(l for l in lines if l.strip() not in markers)
-        elif is_written_answer(cell):
-            answers[nbgrader_meta(cell)["grade_id"]] = "My written answer, typed in JupyterLab."
-    return answers
 
 
 def use_chat_widget(page) -> None:
@@ -119,7 +96,7 @@ def test_learner_runs_and_validates(assignment, learner_lab, page):
     close_dialog(dialog)
 
     # 2. Solve it, then Run All Cells.
-    answers = solutions(assignment)
+    answers = typed_solutions(assignment)
     for index, cell in enumerate(released.cells):
         if is_answer_cell(cell) or is_written_answer(cell):
             type_into_cell(page, cells.nth(index), answers[nbgrader_meta(cell)["grade_id"]])

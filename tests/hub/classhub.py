@@ -24,7 +24,6 @@ from nbcourse import BIN, ROOT, in_ci
 
 HUB = ROOT / "hub"
 PROXY = HUB / "node_modules" / ".bin" / "configurable-http-proxy"
-CONFIG = HUB / "jupyterhub_config.py"
 COURSE_ID = "ai-engineering"
 INSTRUCTOR, GRADER = "c-instructor", "c-grader"
 LEARNERS = ("c-learner-a", "c-learner-b")
@@ -153,7 +152,7 @@ class Hub:
     token: str  # the course-automation service's token (hub/jupyterhub_config.py)
     passwords: dict
     venv: Path  # the venv users' servers run from (COURSE_HUB_VENV, default the course's .venv)
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen | None = None  # `make hub`, whose child is the hub
     log: object = None  # the hub's log file (state/hub.log)
     terminals: dict = field(default_factory=dict)
     due: object = None  # the due date the instructor set between A's and B's submissions
@@ -172,12 +171,16 @@ class Hub:
                                  f"the hub's log:\n{self.log_tail()}")
         return response.json() if response.content else {}
 
-    def user_api(self, user: str, method: str, path: str, **kwargs):
-        """The Jupyter server REST API of user's server, through the proxy."""
+    def user_api_response(self, user: str, method: str, path: str, **kwargs):
+        """A request to user's server, through the proxy, with the automation token."""
         import requests
 
-        response = requests.request(method, f"{self.url}/user/{user}{path}", timeout=120,
-                                    headers={"Authorization": f"token {self.token}"}, **kwargs)
+        return requests.request(method, f"{self.url}/user/{user}{path}", timeout=120,
+                                headers={"Authorization": f"token {self.token}"}, **kwargs)
+
+    def user_api(self, user: str, method: str, path: str, **kwargs):
+        """The Jupyter server REST API of user's server, through the proxy."""
+        response = self.user_api_response(user, method, path, **kwargs)
         if response.status_code >= 400:
             raise AssertionError(f"{method} /user/{user}{path}: {response.status_code} {response.text[:2000]}")
         return response.json() if response.content else {}
@@ -219,8 +222,12 @@ class Hub:
             if self.log is not None:
                 self.log.close()
             return
-        # SIGTERM: the hub stops every user's server and the proxy (cleanup_servers, cleanup_proxy)
-        self.process.send_signal(signal.SIGTERM)
+        # SIGTERM to the hub (make's child, named in its pid file): it stops every user's
+        # server and the proxy (cleanup_servers, cleanup_proxy), then make exits.
+        try:
+            os.kill(int((self.state / "jupyterhub.pid").read_text()), signal.SIGTERM)
+        except (OSError, ValueError):
+            os.killpg(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:

@@ -1,6 +1,6 @@
 """Fixtures for the class workflow on a real JupyterHub (hub/jupyterhub_config.py).
 
-One hub per test session, as a course runs it on one machine: the hub as root,
+One hub per test session, as a course runs it on one machine: `make hub` as root,
 PAM logins, LocalProcessSpawner, configurable-http-proxy from hub/node_modules,
 and real Unix accounts made by hub/setup_course.py (an instructor, a grader, two
 learners, each with a random password), a temporary exchange and a temporary
@@ -31,10 +31,11 @@ from pathlib import Path
 
 import pytest
 
-from classhub import (BIN, CONFIG, COURSE_ID, GRADER, HUB, HUB_START_S, INSTRUCTOR, LEARNERS, STAFF_GROUP, Hub,
+from classhub import (COURSE_ID, GRADER, HUB, HUB_START_S, INSTRUCTOR, LEARNERS, STAFF_GROUP, Hub,
                       close_interpreter_path, kill_processes_of, load_setup_course, missing_component,
                       open_interpreter_path, unavailable, user_venv, venv_problem)
-from nbcourse import command_env, free_port
+from jlab import SCREENSHOTS
+from nbcourse import ROOT, command_env, free_port
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +53,8 @@ def hub():
             setup_course.remove_user(name)
     setup_course.remove_group(STAFF_GROUP)
 
+    for old in (SCREENSHOTS / "hub").glob("*.png"):  # this run's screenshots only
+        old.unlink()
     base = Path(tempfile.mkdtemp(prefix="course-hub-"))
     os.chmod(base, 0o755)  # every user reaches the exchange and (staff) the course inside it
     state = base / "state"
@@ -85,28 +88,31 @@ def hub():
             with open(hub.course / "nbgrader_config.py", "a") as config:
                 config.write(f"\nc.Sandbox.readonly_paths = [{sys.prefix!r}]  # tests/hub: COURSE_HUB_VENV\n")
 
+        # `make hub`, as the README has an instructor start it (install and proxy are done:
+        # make finds them up to date), on the test's ports, state and exchange.
         env = command_env(
-            COURSE_HUB_STATE=str(state),
-            COURSE_HUB_PORT=str(hub.port),
             COURSE_HUB_INTERNAL_PORT=str(free_port()),
             COURSE_HUB_PROXY_API_PORT=str(free_port()),
             COURSE_HUB_USERS=",".join((GRADER, *LEARNERS)),
             COURSE_HUB_ADMINS=INSTRUCTOR,
+            COURSE_HUB_STAFF_GROUP=STAFF_GROUP,
+            COURSE_HUB_COURSE_DIR=str(hub.course),
             COURSE_HUB_API_TOKEN=hub.token,
-            NBGRADER_EXCHANGE=str(hub.exchange),
             COURSE_HUB_VENV=str(hub.venv),
             COURSE_OFFLINE="1",
         )
         state.mkdir(mode=0o700)
         hub.log = open(state / "hub.log", "w")
-        hub.process = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(CONFIG)], cwd=state, env=env,
-                                       stdout=hub.log, stderr=subprocess.STDOUT, start_new_session=True)
+        hub.process = subprocess.Popen(
+            ["make", "--no-print-directory", "hub", f"HUB_STATE={state}", f"HUB_PORT={hub.port}",
+             f"EXCHANGE={hub.exchange}", f"VENV={Path(sys.prefix)}"],
+            cwd=ROOT, env=env, stdout=hub.log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + HUB_START_S
         import requests
 
         while True:
             if hub.process.poll() is not None:
-                raise RuntimeError(f"jupyterhub exited with {hub.process.returncode}:\n{hub.log_tail()}")
+                raise RuntimeError(f"make hub exited with {hub.process.returncode}:\n{hub.log_tail()}")
             try:
                 if requests.get(f"{hub.url}/hub/api", timeout=5).json().get("version"):
                     break
@@ -118,6 +124,9 @@ def hub():
         yield hub
     finally:
         hub.stop()
+        if (state / "hub.log").exists():  # the hub's and every user's server's log, for a failed run
+            SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(state / "hub.log", SCREENSHOTS.parent / "hub.log")
         for name in created:
             kill_processes_of(name)
             setup_course.remove_user(name)

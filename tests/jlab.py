@@ -55,9 +55,9 @@ _RUN_FINISHED = """() => {
 
 
 def shot(page: Page, name: str) -> Path:
-    """Save the page as test-artifacts/screenshots/<name>.png (gitignored)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """Save the page as test-artifacts/screenshots/<name>.png (gitignored); name may hold a folder."""
     path = SCREENSHOTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path))
     return path
 

@@ -69,7 +69,7 @@ lab: install release ## Install, then open the student notebooks in JupyterLab
 	@echo "Opening release/ in JupyterLab on port $(PORT). Stop it with Ctrl-C."
 	$(BIN)/jupyter lab --notebook-dir=release --port=$(PORT) $(if $(CI),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-test: install browser postgres proxy $(BIN)/cosmic-ray ## Install, then run every test (library, nbgrader pipeline, notebooks, browser)
+test: install browser postgres proxy $(BIN)/cosmic-ray $(BIN)/dask ## Install, then run every test (library, nbgrader pipeline, notebooks, browser)
 	COURSE_OFFLINE=1 COURSE_LLAMA_THREADS=$(TEST_LLAMA_THREADS) $(BIN)/python -m pytest tests source --nbval-lax --nbval-current-env -p no:cacheprovider \
 	  -n $(TEST_WORKERS) --dist loadscope --durations=15 $(PYTEST_ARGS)
 
@@ -79,7 +79,7 @@ test-fast: install ## Only the library tests (seconds)
 test-browser: install browser ## Only the JupyterLab tests in headless chromium (screenshots: test-artifacts/)
 	COURSE_OFFLINE=1 $(BIN)/python -m pytest tests/browser -p no:cacheprovider $(PYTEST_ARGS)
 
-test-stress: install browser postgres proxy ## The grading, browser and hub tests while busy loops hold every core (tools/stress.py)
+test-stress: install browser postgres proxy $(BIN)/dask ## The grading, browser and hub tests while busy loops hold every core (tools/stress.py)
 	$(BIN)/python tools/stress.py --workers $(TEST_WORKERS) $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS),)
 
 bench: install ## Print benchmark numbers and write bench-results.json
@@ -90,6 +90,11 @@ bench: install ## Print benchmark numbers and write bench-results.json
 # cosmic-ray, for make mutants only: the dev extra of pyproject.toml
 $(BIN)/cosmic-ray: $(STAMP)
 	$(BIN)/python -m pip install --quiet --constraint requirements-lock.txt --editable '.[providers,dev]'
+	touch $@
+
+# Dask's scheduler and workers, for the cluster-grading tests (the `cluster` extra)
+$(BIN)/dask: $(STAMP)
+	$(BIN)/python -m pip install --quiet --constraint requirements-lock.txt --editable '.[providers,cluster]'
 	touch $@
 
 mutants: install $(BIN)/cosmic-ray ## Mutation-test every solution against its test cells (cosmic-ray, slow); writes docs/MUTANTS.md

@@ -222,7 +222,7 @@ def _ensure_students(db_url: str, students: list[str]) -> None:
 
 def autograde(root: Path, assignment: str, workers: int = 2, force: bool = False,
               students: list[str] | None = None, resume: bool = False, db_url: str | None = None,
-              progress_stream=None) -> dict:
+              progress_stream=None, scheduler: str | None = None) -> dict:
     """Grade every submission of ``assignment`` under ``root``; return a summary.
 
     With a SQLite gradebook each worker writes a scratch copy and the parent merges one
@@ -232,7 +232,7 @@ def autograde(root: Path, assignment: str, workers: int = 2, force: bool = False
     from sqlalchemy.engine import make_url
 
     root = root.resolve()
-    problem = check_sandbox(root)
+    problem = None if scheduler else check_sandbox(root)  # on a cluster, each worker checks its own
     if problem:
         raise SystemExit(f"course autograde: {problem}")
     db_url = course_db_url(root, db_url)
@@ -251,6 +251,8 @@ def autograde(root: Path, assignment: str, workers: int = 2, force: bool = False
             graded = {s.student.id for s in gb.find_assignment(assignment).submissions}
             skipped = [s for s in students if ledger.done(root, assignment, s, s in graded)]
             students = [s for s in students if s not in skipped]
+    if scheduler and not (force or resume):  # as nbgrader: a student already in autograded/ needs --force
+        students = [s for s in students if not (root / "autograded" / s / assignment).exists()]
     keys = {s: submission_key(root, assignment, s) for s in students}
     pre = {s: inspect_folder(root, assignment, s, expected) for s in students}
     sqlite = _is_sqlite(db_url)
@@ -262,6 +264,26 @@ def autograde(root: Path, assignment: str, workers: int = 2, force: bool = False
     workers = max(1, min(workers, len(students) or 1))
     results, started = {}, time.perf_counter()
     pools = []
+
+    def record(student: str, ok: bool, merged: bool, seconds: float) -> None:
+        """After a student's rows are in the gradebook: flags, the ledger, the summary."""
+        if pre.get(student):
+            record_submission_flags(db_url, assignment, student, pre[student])
+        if ok and merged:
+            ledger.finished(student, keys[student])
+        results[student] = {"ok": ok, "merged": merged, "seconds": round(seconds, 2),
+                            "flags": [str(f) for f in pre.get(student, [])]}
+        progress.finished(f"  {student}: {'graded' if ok else 'FAILED (see log)'} in {seconds:.1f} s")
+
+    if scheduler:
+        for student in students:
+            ledger.forget(student)
+        try:
+            _autograde_on_cluster(root, assignment, students, db_url, scheduler, record)
+        finally:
+            progress.close()
+        return {"students": results, "skipped": skipped, "seconds": round(time.perf_counter() - started, 2),
+                "workers": scheduler}
     with Scratch(root) as scratch:
         try:
             # A resumed run regrades the rest from scratch: an interrupted student may have
@@ -303,13 +325,7 @@ def autograde(root: Path, assignment: str, workers: int = 2, force: bool = False
                         merged = True
                         if sqlite:
                             merged = merge_student(f"sqlite:///{scratch / f'w{i}.db'}", gradebook, assignment, student)
-                        if pre.get(student):
-                            record_submission_flags(db_url, assignment, student, pre[student])
-                        if ok and merged:
-                            ledger.finished(student, keys[student])
-                        results[student] = {"ok": ok, "merged": merged, "seconds": round(seconds, 2),
-                                            "flags": [str(f) for f in pre.get(student, [])]}
-                        progress.finished(f"  {student}: {'graded' if ok else 'FAILED (see log)'} in {seconds:.1f} s")
+                        record(student, ok, merged, seconds)
                     if not finished:
                         time.sleep(0.005)
             for pool in pools:
@@ -329,6 +345,35 @@ def autograde(root: Path, assignment: str, workers: int = 2, force: bool = False
             "workers": workers}
 
 
+def _autograde_on_cluster(root: Path, assignment: str, students: list[str], db_url: str, scheduler: str,
+                          record) -> None:
+    """--scheduler: each student on a Dask worker (course.grading.cluster); here, merge its
+    rows and write its autograded files, one student at a time, as results arrive."""
+    from nbgrader.api import Gradebook
+
+    from .cluster import grade_on_cluster
+
+    with Scratch(root) as scratch, Gradebook(db_url) as gradebook, \
+            open(root / ".course-autograde.log", "w") as log:
+        def finish(result: dict) -> None:
+            student, merged = result["student"], False
+            log.write(f"=== {student} ({result.get('worker', 'no worker')})\n{result.get('log', '')}\n")
+            if result.get("gradebook"):
+                rows = scratch / f"{student}.db"
+                rows.write_bytes(result["gradebook"])
+                merged = merge_student(f"sqlite:///{rows}", gradebook, assignment, student)
+                rows.unlink()
+            if "autograded" in result:
+                folder = root / "autograded" / student / assignment
+                shutil.rmtree(folder, ignore_errors=True)
+                for relative, data in result["autograded"].items():
+                    (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+                    (folder / relative).write_bytes(data)
+            record(student, result["ok"], merged, result.get("seconds", 0.0))
+
+        grade_on_cluster(scheduler, root, assignment, students, db_url, finish)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="course", description="Course grading tools (see docs/GRADING.md).")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -341,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
                       help="after an interrupted run: skip students already graded from the same submission")
     auto.add_argument("--db", default=None, help="gradebook URL (default: c.CourseDirectory.db_url, else gradebook.db)")
     auto.add_argument("--root", default=".", help="the course root (where nbgrader_config.py is)")
+    auto.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
+                      help="grade on the workers of this Dask cluster (pip install 'course[cluster]'; docs/GRADING.md)")
     late = sub.add_parser("late-penalties", help="recompute late penalties from the current due date and scores")
     late.add_argument("assignment")
     late.add_argument("--root", default=".")
@@ -355,10 +402,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{root} has no nbgrader_config.py: run from the course root or pass --root")
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     if args.command == "autograde":
-        print(f"course autograde {args.assignment} with {args.workers} worker(s)", flush=True)
+        where = f"the Dask cluster at {args.scheduler}" if args.scheduler else f"{args.workers} worker(s)"
+        print(f"course autograde {args.assignment} with {where}", flush=True)
         try:
             summary = autograde(root, args.assignment, workers=args.workers, force=args.force,
-                                students=args.student, resume=args.resume, db_url=args.db)
+                                students=args.student, resume=args.resume, db_url=args.db,
+                                scheduler=args.scheduler)
         except KeyboardInterrupt:
             print(f"interrupted: the students graded so far are in the gradebook; run `course autograde "
                   f"{args.assignment} --resume` to grade the rest", file=sys.stderr)

@@ -1,5 +1,9 @@
 """`course autograde --workers 2` writes what stock `nbgrader autograde` writes; feedback hides hidden tests.
 
+The same comparison for `course autograde --scheduler` on a real Dask cluster (two
+workers on loopback, tests/grading/dask_cluster.py), with one worker SIGKILLed while
+it grades: every student lands in the gradebook once, as stock nbgrader wrote it.
+
 Two identical scratch courses (same generated assignment, same submissions:
 the solution, a blank one, the sample wrong submissions of tests/submissions/00_setup
 and a flagged one). One is graded by `nbgrader autograde 00_setup`, the other by
@@ -21,6 +25,7 @@ import time
 
 import pytest
 
+from dask_cluster import start_cluster
 from helpers import (ASSIGNMENT, BIN, Submission, build_submission, cases, comparable, course_cli,
                      gradebook_dump, make_course, release_and_source, submit_case)
 from nbcourse import command_env, hidden_test_lines, sample_submissions
@@ -40,6 +45,8 @@ def pair(tmp_path_factory):
     corpus = cases()
     submit_case(course, "duplicated_cell", corpus["duplicated_cell"], {})
     submit_case(course, "tamper_builtins", corpus["tamper_builtins"], {})
+    fresh_gradebook = tmp_path_factory.mktemp("fresh") / "gradebook.db"  # before any grading
+    shutil.copy(stock_path / "gradebook.db", fresh_gradebook)
     parallel_path = tmp_path_factory.mktemp("parallel") / "course"
     shutil.copytree(stock_path, parallel_path)
     resume_path = tmp_path_factory.mktemp("resume") / "course"
@@ -50,7 +57,7 @@ def pair(tmp_path_factory):
     stock = course.nbgrader("autograde", ASSIGNMENT, "--create", check=False)
     ours = course_cli(parallel_path, "autograde", ASSIGNMENT, "--workers", "2")
     return {"stock": course, "parallel": parallel_course, "stock_result": stock, "ours_result": ours,
-            "resume": resume_path,
+            "resume": resume_path, "fresh_gradebook": fresh_gradebook,
             "students": [s.name for s in subs] + ["duplicated_cell", "tamper_builtins"]}
 
 
@@ -123,3 +130,60 @@ def test_feedback_html_has_no_hidden_test_source(pair):
         assert "hidden tests: they ran when your notebook was graded" in text
     blank = html.unescape(re.sub(r"<[^>]+>", "", (course.path / "feedback" / "blank" / ASSIGNMENT / "00_setup.html").read_text()))
     assert "NotImplementedError" in blank  # a learner still sees why a test failed
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    running = start_cluster(tmp_path_factory, workers=2)
+    yield running
+    running.stop()
+
+
+def test_a_mixed_class_graded_on_dask_with_a_killed_worker_equals_stock_nbgrader(pair, cluster, tmp_path):
+    path = tmp_path / "course"
+    shutil.copytree(pair["stock"].path, path, ignore=shutil.ignore_patterns("autograded", "gradebook.db",
+                                                                            ".course-autograde*"))
+    shutil.copy(pair["fresh_gradebook"], path / "gradebook.db")  # the gradebook before any grading
+    run = subprocess.Popen([str(BIN / "course"), "autograde", ASSIGNMENT, "--scheduler", cluster.address],
+                           cwd=path, env=command_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, start_new_session=True)
+    from distributed import Client
+
+    # SIGKILL worker0 while it grades a student: wait until the scheduler lists a task on it.
+    with Client(cluster.address, timeout=60) as client:
+        deadline, busy = time.monotonic() + 600, False
+        while time.monotonic() < deadline and run.poll() is None and not busy:
+            processing = client.processing()
+            busy = any(tasks for address, tasks in processing.items()
+                       if client.scheduler_info()["workers"].get(address, {}).get("name") == "worker0")
+            time.sleep(0.05)
+        assert busy, f"worker0 never got a task:\n{cluster.log('worker0')}"
+        os.kill(cluster.processes["worker0"].pid, signal.SIGKILL)
+    out, _ = run.communicate(timeout=1800)
+    assert run.returncode == 0, out[-4000:] + (path / ".course-autograde.log").read_text()[-3000:]
+    assert cluster.processes["worker0"].wait(timeout=30) == -signal.SIGKILL
+
+    # Every student once, with what stock nbgrader wrote; the same autograded notebooks.
+    assert gradebook_dump(path / "gradebook.db") == gradebook_dump(pair["stock"].path / "gradebook.db"), out
+    for student in pair["students"]:
+        ours = path / "autograded" / student / ASSIGNMENT / "00_setup.ipynb"
+        stock = pair["stock"].path / "autograded" / student / ASSIGNMENT / "00_setup.ipynb"
+        assert comparable(ours) == comparable(stock), student
+    log = (path / ".course-autograde.log").read_text()
+    assert "worker1" in log or "127.0.0.1" in log or os.uname().nodename in log, log[:2000]
+    assert f"graded {len(pair['students'])} submission(s)" in out, out
+
+
+def test_a_second_run_needs_force_and_resume_skips_what_is_done(pair, cluster, tmp_path):
+    path = tmp_path / "course"
+    shutil.copytree(pair["stock"].path, path, ignore=shutil.ignore_patterns("autograded", "gradebook.db",
+                                                                            ".course-autograde*"))
+    shutil.copy(pair["fresh_gradebook"], path / "gradebook.db")
+    first = course_cli(path, "autograde", ASSIGNMENT, "--scheduler", cluster.address, "--student", "solution")
+    assert first.returncode == 0, first.stdout + first.stderr[-2000:]
+    again = course_cli(path, "autograde", ASSIGNMENT, "--scheduler", cluster.address, "--student", "solution")
+    assert "graded 0 submission(s)" in again.stdout, again.stdout  # already in autograded/: nbgrader's rule
+    resumed = course_cli(path, "autograde", ASSIGNMENT, "--scheduler", cluster.address, "--resume",
+                         "--student", "solution", "--student", "blank")
+    assert "skipped 1 submission(s)" in resumed.stdout and "graded 1 submission(s)" in resumed.stdout, resumed.stdout
+    assert set(gradebook_dump(path / "gradebook.db")) == {"solution", "blank"}

@@ -1,0 +1,76 @@
+"""A real Dask cluster on loopback for the cluster-grading tests (test_parallel_and_feedback).
+
+A `dask scheduler` and `dask worker` processes (no nanny: a killed worker stays dead),
+each worker in a folder of its own, started from the course's venv. Without Dask's
+`distributed` the tests skip, except under CI=true, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from helpers import BIN
+from nbcourse import command_env, free_port, in_ci
+
+START_S = 120  # the scheduler and the workers answering, on a busy 2-core machine
+
+
+class Cluster:
+    """`dask scheduler` and `dask worker` processes on loopback."""
+
+    def __init__(self, base: Path):
+        self.base, self.port = base, free_port()
+        self.address = f"tcp://127.0.0.1:{self.port}"
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def _start(self, name: str, *args: str) -> subprocess.Popen:
+        folder = self.base / name
+        folder.mkdir()
+        log = open(folder / "log.txt", "w")
+        process = subprocess.Popen([str(BIN / "dask"), *args], cwd=folder, env=command_env(), stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        self.processes[name] = process
+        return process
+
+    def start(self, workers: int) -> "Cluster":
+        self._start("scheduler", "scheduler", "--host", "127.0.0.1", "--port", str(self.port),
+                    "--dashboard-address", ":0", "--no-show")
+        for i in range(workers):
+            self._start(f"worker{i}", "worker", self.address, "--nthreads", "1", "--no-nanny",
+                        "--host", "127.0.0.1", "--dashboard-address", ":0", "--name", f"worker{i}",
+                        "--local-directory", str(self.base / f"worker{i}"))
+        from distributed import Client
+
+        with Client(self.address, timeout=START_S) as client:
+            client.wait_for_workers(workers, timeout=START_S)
+        return self
+
+    def log(self, name: str) -> str:
+        return (self.base / name / "log.txt").read_text(errors="replace")[-3000:]
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+def start_cluster(tmp_path_factory, workers: int = 2):
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        problem = "Dask's distributed is not installed: pip install -e '.[cluster]' (make test does)"
+        if in_ci():
+            pytest.fail(f"{problem}. CI=true, so the cluster tests must run, not skip.")
+        pytest.skip(problem)
+    return Cluster(tmp_path_factory.mktemp("dask")).start(workers)

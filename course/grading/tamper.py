@@ -384,6 +384,9 @@ class GuardedExecute(Execute):
             self._dead = f"the kernel died in cell {name} (os._exit, a crash, or the memory/CPU limit)"
             self._flags.append(Flag("resource", self._dead))
             cell.outputs = list(cell.get("outputs", [])) + [_error("KernelDied", self._dead)]
+            # Whether the kernel announced this cell's number before it died is a race:
+            # the same submission must give the same autograded notebook every time.
+            cell.execution_count = None
         except CellTimeoutError:
             name = cell.metadata.get("nbgrader", {}).get("grade_id") or f"#{index}"
             self._dead = f"cell {name} ran past {self.timeout} s and ignored the interrupt; the kernel was stopped"

@@ -86,6 +86,7 @@ bench: install ## Print benchmark numbers and write bench-results.json
 	COURSE_OFFLINE=1 $(BIN)/python benchmarks/run.py
 	COURSE_OFFLINE=1 $(BIN)/python benchmarks/grading.py
 	COURSE_OFFLINE=1 $(BIN)/python benchmarks/grading_time.py
+	COURSE_OFFLINE=1 $(BIN)/python benchmarks/grading_phases.py
 
 # cosmic-ray, for make mutants only: the dev extra of pyproject.toml
 $(BIN)/cosmic-ray: $(STAMP)

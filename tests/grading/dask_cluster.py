@@ -1,13 +1,17 @@
 """A real Dask cluster on loopback for the cluster-grading tests (test_parallel_and_feedback).
 
 A `dask scheduler` and `dask worker` processes (no nanny: a killed worker stays dead),
-each worker in a folder of its own, started from the course's venv. Without Dask's
-`distributed` the tests skip, except under CI=true, where they fail.
+each worker in a folder of its own, started from the course's venv. As root, each
+worker runs inside bubblewrap with `hide` (the tests' temporary folders, where the
+courses are) replaced by an empty tmpfs: a worker cannot see the course it grades
+for, so everything a task needs must travel with it. Without Dask's `distributed`
+the tests skip, except under CI=true, where they fail.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -23,16 +27,20 @@ START_S = 120  # the scheduler and the workers answering, on a busy 2-core machi
 class Cluster:
     """`dask scheduler` and `dask worker` processes on loopback."""
 
-    def __init__(self, base: Path):
-        self.base, self.port = base, free_port()
+    def __init__(self, base: Path, hide: Path | None = None):
+        self.base, self.port, self.hide = base, free_port(), hide
         self.address = f"tcp://127.0.0.1:{self.port}"
         self.processes: dict[str, subprocess.Popen] = {}
 
-    def _start(self, name: str, *args: str) -> subprocess.Popen:
+    def _start(self, name: str, *args: str, hidden: bool = False) -> subprocess.Popen:
         folder = self.base / name
         folder.mkdir()
         log = open(folder / "log.txt", "w")
-        process = subprocess.Popen([str(BIN / "dask"), *args], cwd=folder, env=command_env(), stdout=log,
+        command = [str(BIN / "dask"), *args]
+        if hidden:  # the worker's view: everything but the hidden folder (grading nests its own sandbox)
+            command = ["bwrap", "--dev-bind", "/", "/", "--cap-add", "ALL", "--die-with-parent",
+                       "--tmpfs", str(self.hide), "--chdir", "/", "--", *command]
+        process = subprocess.Popen(command, cwd=folder, env=command_env(), stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         self.processes[name] = process
         return process
@@ -43,7 +51,7 @@ class Cluster:
         for i in range(workers):
             self._start(f"worker{i}", "worker", self.address, "--nthreads", "1", "--no-nanny",
                         "--host", "127.0.0.1", "--dashboard-address", ":0", "--name", f"worker{i}",
-                        "--local-directory", str(self.base / f"worker{i}"))
+                        "--local-directory", "/tmp", hidden=self.hide is not None)
         from distributed import Client
 
         with Client(self.address, timeout=START_S) as client:
@@ -66,6 +74,7 @@ class Cluster:
 
 
 def start_cluster(tmp_path_factory, workers: int = 2):
+    """Workers hide the tests' temporary folders where bubblewrap can (as root, as in CI)."""
     try:
         import distributed  # noqa: F401
     except ImportError:
@@ -73,4 +82,5 @@ def start_cluster(tmp_path_factory, workers: int = 2):
         if in_ci():
             pytest.fail(f"{problem}. CI=true, so the cluster tests must run, not skip.")
         pytest.skip(problem)
-    return Cluster(tmp_path_factory.mktemp("dask")).start(workers)
+    hide = tmp_path_factory.getbasetemp() if os.geteuid() == 0 and shutil.which("bwrap") else None
+    return Cluster(tmp_path_factory.mktemp("dask"), hide).start(workers)

@@ -153,6 +153,8 @@ def test_a_mixed_class_graded_on_dask_with_a_killed_worker_equals_stock_nbgrader
 
     # SIGKILL worker0 while it grades a student: wait until the scheduler lists a task on it.
     with Client(cluster.address, timeout=60) as client:
+        if cluster.hide is not None:  # no worker sees the course: what a task needs travels with it
+            assert set(client.run(os.path.exists, str(path)).values()) == {False}, "a worker sees the course"
         deadline, busy = time.monotonic() + 600, False
         while time.monotonic() < deadline and run.poll() is None and not busy:
             processing = client.processing()

@@ -157,53 +157,56 @@ def _price(response: Response) -> float | None:
 
 # --- the registry -------------------------------------------------------------
 
-_PROVIDERS: dict[str, Callable[[str], Model]] = {}
 _OVERRIDE = contextvars.ContextVar("course_model_override", default=None)
 
 
-def register_provider(prefix: str, factory: Callable[[str], Model]) -> None:
-    """Make get_model("<prefix>:<rest>") call factory("<rest>")."""
-    _PROVIDERS[prefix] = factory
+def _local(rest: str) -> Model:
+    from .local import get_local_model
+
+    return get_local_model()
 
 
-def _builtin_providers() -> None:
-    if _PROVIDERS:
-        return
+def _echo(rest: str) -> Model:
+    from .fakes import EchoModel
 
-    def local(rest: str) -> Model:
-        from .local import get_local_model
+    return EchoModel()
 
-        return get_local_model()
 
-    def echo(rest: str) -> Model:
-        from .fakes import EchoModel
+def _anthropic(rest: str) -> Model:
+    from .providers import AnthropicModel
 
-        return EchoModel()
+    return AnthropicModel(rest)
 
-    def anthropic(rest: str) -> Model:
-        from .providers import AnthropicModel
 
-        return AnthropicModel(rest)
+def _openai(rest: str) -> Model:
+    from .providers import OpenAIModel
 
-    def openai(rest: str) -> Model:
-        from .providers import OpenAIModel
+    return OpenAIModel(rest)
 
-        return OpenAIModel(rest)
 
-    def openai_compatible(rest: str) -> Model:
-        from .providers import OpenAICompatibleModel
+def _openai_compatible(rest: str) -> Model:
+    from .providers import OpenAICompatibleModel
 
-        base_url, _, model_name = rest.partition("#")
-        return OpenAICompatibleModel(base_url, model_name or None)
+    base_url, _, model_name = rest.partition("#")
+    return OpenAICompatibleModel(base_url, model_name or None)
 
-    for prefix, factory in {
-        "local": local,
-        "echo": echo,
-        "anthropic": anthropic,
-        "openai": openai,
-        "openai-compatible": openai_compatible,
-    }.items():
-        register_provider(prefix, factory)
+
+# prefix -> (factory, whether the spec needs a part after the colon). The built-ins are a
+# plain table, not registrations: registering a provider can neither hide nor remove them.
+_BUILTIN: dict[str, tuple[Callable[[str], Model], bool]] = {
+    "local": (_local, False),
+    "echo": (_echo, False),
+    "anthropic": (_anthropic, True),
+    "openai": (_openai, True),
+    "openai-compatible": (_openai_compatible, True),
+}
+_REGISTERED: dict[str, tuple[Callable[[str], Model], bool]] = {}
+
+
+def register_provider(prefix: str, factory: Callable[[str], Model], *, needs_rest: bool = True) -> None:
+    """Make get_model("<prefix>:<rest>") call factory("<rest>"); with needs_rest=False,
+    get_model("<prefix>") works too. A registered prefix takes precedence over a built-in one."""
+    _REGISTERED[prefix] = (factory, needs_rest)
 
 
 def get_model(spec: str | Model | None = None) -> Model:
@@ -219,16 +222,15 @@ def get_model(spec: str | Model | None = None) -> Model:
         if overridden is not None:
             return overridden
         spec = os.environ.get("COURSE_MODEL", "").strip() or DEFAULT_SPEC
-    _builtin_providers()
     prefix, _, rest = spec.partition(":")
-    factory = _PROVIDERS.get(prefix)
-    needs_rest = prefix not in ("local", "echo")
+    factory, needs_rest = _REGISTERED.get(prefix) or _BUILTIN.get(prefix) or (None, True)
     if factory is None or (needs_rest and not rest):
+        registered = "".join(f", '{name}:<...>'" for name in sorted(set(_REGISTERED) - set(_BUILTIN)))
         raise UnknownModelError(
             f"Unknown model spec {spec!r}. Use one of: 'local', 'echo', "
             "'anthropic:<model id>', 'openai:<model id>', "
             "'openai-compatible:<base url>[#<model>]' "
-            "(for example 'openai-compatible:http://127.0.0.1:8080/v1'). "
+            f"(for example 'openai-compatible:http://127.0.0.1:8080/v1'){registered}. "
             "Set it with COURSE_MODEL or pass it to get_model()."
         )
     return factory(rest)

@@ -74,6 +74,24 @@ def test_register_provider_adds_a_prefix():
 
     register_provider("constant", Constant)
     assert get_model("constant:hello").chat(HI).text == "hello"
+    with pytest.raises(UnknownModelError, match="'constant:<...>'"):  # the error lists it
+        get_model("nonsense:x")
+
+
+def test_registering_a_provider_first_keeps_the_builtin_ones():
+    """In a fresh interpreter (the order of registrations decides): a provider registered
+    before any get_model call must not hide "echo" or "local" (a bug: it did)."""
+    import subprocess
+    import sys
+
+    code = ("from course.models import get_model, register_provider\n"
+            "register_provider('mine', lambda rest: get_model('echo'))\n"
+            "print(type(get_model('echo')).__name__, type(get_model('mine:x')).__name__)\n"
+            "register_provider('bare', lambda rest: get_model('echo'), needs_rest=False)\n"
+            "print(type(get_model('bare')).__name__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["EchoModel", "EchoModel", "EchoModel"], done.stdout
 
 
 @pytest.mark.parametrize("messages, fragment", [

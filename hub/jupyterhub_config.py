@@ -104,9 +104,9 @@ c.Spawner.args = [
 # Formgrader tab (an iframe) is therefore blank; graders open the formgrader in a
 # browser tab of its own, at /user/NAME/formgrader (nbgrader's docs: "Formgrader with
 # jupyterhub>=4.1"; README).
+
+# --- the staff: instructor and graders ------------------------------------------------
 STAFF_GROUP = os.environ.get("COURSE_HUB_STAFF_GROUP", "ai-engineering-staff")
-
-
 COURSE_DIR = Path(os.environ.get("COURSE_HUB_COURSE_DIR", "/srv/nbgrader/ai-engineering"))
 
 

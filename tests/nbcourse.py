@@ -281,12 +281,10 @@ def typed_solutions(assignment: str) -> dict:
     only checks that "YOUR ANSWER HERE" was replaced; a person grades the rest).
     """
     source = nbformat.read(ROOT / "source" / assignment / f"{assignment}.ipynb", as_version=4)
-    markers = ("### BEGIN SOLUTION", "### END SOLUTION")
     answers = {}
     for cell in source.cells:
         if is_answer_cell(cell):
-            lines = cell.source.splitlines()
-            answers[nbgrader_meta(cell)["grade_id"]] = "\n".join(l for l in lines if l.strip() not in markers)
+            answers[nbgrader_meta(cell)["grade_id"]] = solution_code(cell.source).removesuffix("\n")
         elif is_written_answer(cell):
             answers[nbgrader_meta(cell)["grade_id"]] = "My written answer, typed in JupyterLab."
     return answers

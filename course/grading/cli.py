@@ -351,7 +351,7 @@ def _autograde_on_cluster(root: Path, assignment: str, students: list[str], db_u
     rows and write its autograded files, one student at a time, as results arrive."""
     from nbgrader.api import Gradebook
 
-    from .cluster import grade_on_cluster
+    from .cluster import grade_on_cluster, write_files
 
     with Scratch(root) as scratch, Gradebook(db_url) as gradebook, \
             open(root / ".course-autograde.log", "w") as log:
@@ -366,9 +366,7 @@ def _autograde_on_cluster(root: Path, assignment: str, students: list[str], db_u
             if "autograded" in result:
                 folder = root / "autograded" / student / assignment
                 shutil.rmtree(folder, ignore_errors=True)
-                for relative, data in result["autograded"].items():
-                    (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-                    (folder / relative).write_bytes(data)
+                write_files(folder, result["autograded"])
             record(student, result["ok"], merged, result.get("seconds", 0.0))
 
         grade_on_cluster(scheduler, root, assignment, students, db_url, finish)

@@ -4,10 +4,10 @@ Each student is one Dask task, run by any worker of an existing cluster. No shar
 filesystem: a task carries what grading one student needs and brings back what it
 made (docs/GRADING.md, "Grading on a Dask cluster").
 
-- Sent: the course's nbgrader_config.py, the gradebook's structure (every table but the
-  students and their submissions, as a small SQLite file), the assignment's non-notebook
-  files from source/ (nbgrader copies them next to each submission), and the student's
-  submitted files.
+- Sent once per run to every worker: the course's nbgrader_config.py, the gradebook's
+  structure (every table but the students and their submissions, as a small SQLite
+  file) and the assignment's non-notebook files from source/ (nbgrader copies them next
+  to each submission). Sent with each task: the student's submitted files.
 - On the worker: a temporary course with those files, graded by the same code as a
   local worker (nbgrader's Autograde with the course's sandbox and preprocessors), in a
   fresh interpreter, so a task shares no state with the last one.
@@ -62,39 +62,41 @@ def gradebook_structure(db_url: str, path: Path) -> None:
     target.dispose()
 
 
-def _files(folder: Path, skip_notebooks: bool = False) -> dict[str, bytes]:
+def read_files(folder: Path, skip_notebooks: bool = False) -> dict[str, bytes]:
+    """Every file under folder, by its path relative to folder."""
     if not folder.is_dir():
         return {}
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and not (skip_notebooks and p.suffix == ".ipynb")}
 
 
-def make_bundle(root: Path, assignment: str, student: str, structure: bytes) -> dict:
-    """What a worker needs to grade one student, as plain bytes."""
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """The inverse of read_files."""
+    for relative, data in files.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_bytes(data)
+
+
+def shared_part(root: Path, assignment: str, structure: bytes) -> dict:
+    """What every task of one run needs, read once and sent to each worker once."""
     return {
         "assignment": assignment,
-        "student": student,
         "config": (root / "nbgrader_config.py").read_bytes(),
         "gradebook": structure,
-        "source_files": _files(root / "source" / assignment, skip_notebooks=True),
-        "submitted": _files(root / "submitted" / student / assignment),
+        "source_files": read_files(root / "source" / assignment, skip_notebooks=True),
     }
 
 
-def grade_bundle(bundle: dict) -> dict:
+def grade_bundle(shared: dict, student: str, submitted: dict[str, bytes]) -> dict:
     """Runs on a Dask worker: grade one student in a temporary course; return its results."""
-    assignment, student = bundle["assignment"], bundle["student"]
+    assignment = shared["assignment"]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         root = Path(tmp)
-        (root / "nbgrader_config.py").write_bytes(bundle["config"])
-        (root / "gradebook.db").write_bytes(bundle["gradebook"])
-        for base, files in ((root / "source" / assignment, bundle["source_files"]),
-                            (root / "submitted" / student / assignment, bundle["submitted"])):
-            base.mkdir(parents=True, exist_ok=True)
-            for relative, data in files.items():
-                (base / relative).parent.mkdir(parents=True, exist_ok=True)
-                (base / relative).write_bytes(data)
+        (root / "nbgrader_config.py").write_bytes(shared["config"])
+        (root / "gradebook.db").write_bytes(shared["gradebook"])
+        write_files(root / "source" / assignment, shared["source_files"])
+        write_files(root / "submitted" / student / assignment, submitted)
         log = root / "grade.log"
         env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
         done = subprocess.run([sys.executable, "-m", "course.grading.cluster", str(root), assignment, student,
@@ -104,7 +106,7 @@ def grade_bundle(bundle: dict) -> dict:
             "student": student,
             "ok": done.returncode == 0,
             "gradebook": (root / "gradebook.db").read_bytes(),
-            "autograded": _files(root / "autograded" / student / assignment),
+            "autograded": read_files(root / "autograded" / student / assignment),
             "log": (log.read_text(errors="replace") if log.exists() else "") + done.stderr[-4000:],
             "seconds": time.perf_counter() - started,
             "worker": os.uname().nodename + f":{os.getpid()}",
@@ -126,12 +128,14 @@ def grade_on_cluster(scheduler: str, root: Path, assignment: str, students: list
         structure = (Path(tmp) / "structure.db").read_bytes()
     run = uuid.uuid4().hex[:8]
     with Client(scheduler, timeout=60) as client:
+        # hash=False: a new key per run, so a worker never reuses an earlier run's config
+        shared = client.scatter(shared_part(root, assignment, structure), broadcast=True, hash=False)
         futures = {}
         for student in students:
-            bundle = make_bundle(root, assignment, student, structure)
+            submitted = read_files(root / "submitted" / student / assignment)
             # pure=False and a run id: a rerun grades again instead of reusing an old result
-            future = client.submit(grade_bundle, bundle, key=f"course-autograde-{assignment}-{student}-{run}",
-                                   pure=False)
+            future = client.submit(grade_bundle, shared, student, submitted,
+                                   key=f"course-autograde-{assignment}-{student}-{run}", pure=False)
             futures[future] = student
         for future in as_completed(futures):
             try:

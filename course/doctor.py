@@ -95,7 +95,7 @@ def _mcp() -> str:
     from mcp import Client
     from mcp.server.mcpserver import MCPServer
 
-    server = MCPServer("doctor")
+    server = MCPServer("doctor", log_level="WARNING")  # at INFO it would set up the root logger for every library
 
     @server.tool()
     def echo(text: str) -> str:

@@ -32,7 +32,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from course.local import MODEL_ID, N_CTX, default_threads, model_file
+from course.llm.local import MODEL_ID, N_CTX, default_threads, model_file
 from nbcourse import ROOT
 
 pytestmark = pytest.mark.slow

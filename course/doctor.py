@@ -5,7 +5,8 @@
     python -m course.doctor --instructor  # or: make doctor-instructor; adds what graders and CI need
 
 Learners: Python, the local model, tokenizers, embeddings, widgets, the MCP SDK
-(lesson 12), FAISS and LanceDB (lesson 13), JupyterLab with nbgrader's Validate button, the model COURSE_MODEL picks, and the sandbox
+(lesson 12), FAISS and LanceDB (lesson 13), JupyterLab with nbgrader's Validate button,
+the model get_model() picks (override_model's, else COURSE_MODEL's), and the sandbox
 Validate runs in. Instructors and CI also: bubblewrap for grading (no unsafe
 fallback), llama-cpp-python's server (one model for a class), Debian's chromium
 and Playwright (the browser tests).
@@ -46,7 +47,7 @@ def _python() -> str:
 
 
 def _local_model() -> str:
-    from .local import get_local_model
+    from .llm.local import get_local_model
 
     started = time.perf_counter()
     reply = get_local_model().chat([{"role": "user", "content": "Say hello."}], max_tokens=8)
@@ -186,17 +187,16 @@ def _jupyterlab() -> str:
 
 
 def _model_setting() -> str:
-    """The model COURSE_MODEL picks. A server is asked for a few tokens; hosted APIs are not called."""
-    from .models import get_model
+    """The model get_model() picks. A server is asked for a few tokens; hosted APIs are not called."""
+    from .llm.registry import default_model
 
-    spec = os.environ.get("COURSE_MODEL", "").strip() or "local"
-    model = get_model(spec)  # an unknown spec or a missing key raises here, with its own advice
+    where, model = default_model()  # an unknown spec or a missing key raises here, with its own advice
     if model.provider == "openai-compatible":
         reply = model.chat([{"role": "user", "content": "Say hello."}], max_tokens=4)
-        return f"COURSE_MODEL={spec}: the server answered {reply.text.strip()[:20]!r} in {reply.latency_s:.1f} s"
+        return f"{where}: the server answered {reply.text.strip()[:20]!r} in {reply.latency_s:.1f} s"
     if model.provider in ("anthropic", "openai"):
-        return f"COURSE_MODEL={spec}: API key set (not called: hosted calls cost money)"
-    return f"COURSE_MODEL={spec}: {model.model_id} in this process"
+        return f"{where}: API key set (not called: hosted calls cost money)"
+    return f"{where}: {model.model_id} in this process"
 
 
 def _sandbox_for_validate() -> str:

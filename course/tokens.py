@@ -63,7 +63,7 @@ class LocalTokenizer:
     name = "smollm2"
 
     def __init__(self, model_path=None):
-        from .local import load_llama, model_file
+        from .llm.local import load_llama, model_file
 
         self._llama = load_llama(model_path or model_file(), vocab_only=True)
         self.n_vocab = self._llama.n_vocab()
@@ -83,7 +83,7 @@ class LocalTokenizer:
         return self._llama.detokenize([token_id], special=True)
 
     def render_chat(self, messages: list[dict], add_generation_prompt: bool = True) -> str:
-        from .local import render_chat_template
+        from .llm.local import render_chat_template
 
         return render_chat_template(self._llama, messages, add_generation_prompt)
 

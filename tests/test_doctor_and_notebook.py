@@ -81,6 +81,17 @@ def test_model_check_fails_when_the_course_model_server_is_down(monkeypatch):
     assert not result.ok and "ProviderUnavailableError" in result.detail and "COURSE_MODEL" in result.fix
 
 
+def test_model_check_asks_the_registry_so_override_model_counts(monkeypatch):
+    """The doctor checks the model get_model() would return, not $COURSE_MODEL read on its own."""
+    from course import ScriptedModel, override_model
+
+    monkeypatch.setenv("COURSE_MODEL", "nonsense")  # an unknown spec: the check fails if it reads this
+    assert not _only(monkeypatch, "model").ok
+    with override_model(ScriptedModel(["hello"])):
+        result = _only(monkeypatch, "model")
+    assert result.ok and result.detail == "override_model: scripted in this process"
+
+
 def test_browser_check_fails_without_chromium(monkeypatch, tmp_path):
     from course import doctor
 

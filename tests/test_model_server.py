@@ -1,7 +1,7 @@
 """Class-scale serving: one OpenAI-compatible model server, the RAG and agent lessons against it.
 
 Starts llama-cpp-python's server on loopback with the course's own SmolLM2 file
-(the context size of course/local.py, its thread count), then executes
+(the context size of course/llm/local.py, its thread count), then executes
 source/04_rag and source/05_agent_loops with nbclient, with
 
     COURSE_MODEL=openai-compatible:http://127.0.0.1:<port>/v1#smollm2-135m-instruct
@@ -32,7 +32,7 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from course.local import MODEL_ID, N_CTX, default_threads, model_file
+from course.llm.local import MODEL_ID, N_CTX, default_threads, model_file
 from nbcourse import ROOT
 
 pytestmark = pytest.mark.slow
@@ -62,7 +62,7 @@ class ModelServer:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout_s: float = 120) -> "ModelServer":
-        env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")  # as course/local.py, for a busy CPU
+        env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")  # as course/llm/local.py, for a busy CPU
         with open(self.log, "w") as out:
             self.process = subprocess.Popen(server_command(self.port), stdout=out, stderr=subprocess.STDOUT,
                                             env=env, start_new_session=True)

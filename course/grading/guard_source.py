@@ -55,6 +55,7 @@ def __course_guard_install(name):
     for modname in ("builtins", "sys", "os", "traceback", "IPython.core.interactiveshell", "ipykernel.zmqshell",
                     "ipykernel.ipkernel", "ipykernel.kernelbase", "ipykernel.iostream", "jupyter_client.session",
                     "course", "course.checks", "course.fakes", "course.models", "course.responses", "course.errors",
+                    "course.llm.fakes", "course.llm.base", "course.llm.registry", "course.llm.responses",
                     "numpy", "numpy.testing", "unittest", "math", "json", "re", "warnings"):
         remember(modname)
     guard.remember = remember
@@ -66,7 +67,8 @@ def __course_guard_install(name):
         for attr, value in list(vars(module).items()):
             if isinstance(value, type) and getattr(value, "__module__", "") == modname:
                 guard.fake_classes[(modname, attr)] = (value, dict(vars(value)))
-    for modname in ("course.fakes", "course.models", "course.responses"):
+    for modname in ("course.fakes", "course.models", "course.responses", "course.llm.fakes", "course.llm.base",
+                    "course.llm.responses"):
         snapshot_classes(modname)
     guard.snapshot_classes = snapshot_classes
     guard.trace = sys.gettrace()
@@ -102,7 +104,8 @@ def __course_guard_check(name, token):
         print(token + json.dumps(["the grader's guard module was removed from sys.modules"]))
         return
     same = guard.same
-    for module_name in ("numpy", "numpy.testing", "course.fakes", "course.models", "course.responses"):
+    for module_name in ("numpy", "numpy.testing", "course.fakes", "course.models", "course.responses",
+                        "course.llm.fakes", "course.llm.base", "course.llm.registry", "course.llm.responses"):
         if module_name not in guard.modules and module_name in sys.modules:
             guard.remember(module_name)
             guard.snapshot_classes(module_name)

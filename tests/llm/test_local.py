@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from course import ContextOverflowError, ModelFileError, get_local_model
-from course.local import LocalModel, load_llama, model_file
+from course.llm.local import LocalModel, load_llama, model_file
 
 pytestmark = pytest.mark.slow
 HI = [{"role": "user", "content": "Say hello."}]

@@ -5,16 +5,10 @@ import json
 import pytest
 
 from course.catalog import load_catalog
-from course.errors import (
-    ContextOverflowError,
-    CourseError,
-    MissingAPIKeyError,
-    ProviderTimeoutError,
-    ProviderUnavailableError,
-    RateLimitError,
-)
-from course.fakes import ScriptedModel, tool_call
-from course.faults import (
+from course.errors import ContextOverflowError, CourseError, MissingAPIKeyError  # the 400, any, the 401
+from course.errors import ProviderTimeoutError, ProviderUnavailableError, RateLimitError  # transient ones
+from course.llm.fakes import ScriptedModel, tool_call
+from course.llm.faults import (
     CallRecord,
     FakeClock,
     Fault,

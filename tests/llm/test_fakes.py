@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from course import FakeEmbedder, FunctionModel, RateLimitError, ScriptedModel, ScriptExhaustedError, tool_call
-from course.responses import Response
+from course.llm.responses import Response
 
 HI = [{"role": "user", "content": "hello there"}]
 
@@ -87,3 +87,28 @@ def test_fake_embedder_is_deterministic_normalised_and_word_based():
 def test_fake_embedder_rejects_a_bare_string():
     with pytest.raises(TypeError, match="list of strings"):
         FakeEmbedder().embed("oops")
+
+
+@pytest.mark.parametrize("text, tokens", [
+    (None, 0), ("", 0), ("?", 1), ("Hi, Ada!", 2), ("  two\twords\n", 2), ("déjà vu 🙂", 3),
+])
+def test_fake_tokens_are_whitespace_separated_words(text, tokens):
+    from course.llm.fakes import fake_tokens
+
+    assert fake_tokens(text) == tokens
+
+
+def test_every_fake_counts_usage_the_same_way():
+    """Scripted, function and echo fakes (and the faulty one around them) share fake_usage."""
+    from course.llm.fakes import EchoModel, fake_usage
+    from course.llm.faults import FaultyModel
+
+    messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hello there you"}]
+    call = tool_call("add", {"a": 1})
+    expected_text = fake_usage(messages, "hello there you", [])
+    assert expected_text.input_tokens == 5 and expected_text.output_tokens == 3
+    assert ScriptedModel(["hello there you"]).chat(messages).usage == expected_text
+    assert FunctionModel(lambda m, r: "hello there you").chat(messages).usage == expected_text
+    assert EchoModel().chat(messages).usage == expected_text
+    assert FaultyModel(EchoModel(), ["ok"]).chat(messages).usage == expected_text
+    assert ScriptedModel([call]).chat(messages).usage == fake_usage(messages, "", [call])

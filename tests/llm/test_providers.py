@@ -20,7 +20,8 @@ from course import (
     load_catalog,
 )
 from course.errors import CourseError
-from course.providers import AnthropicModel, OpenAICompatibleModel, OpenAIModel
+from course.llm.anthropic import AnthropicModel
+from course.llm.openai import OpenAICompatibleModel, OpenAIModel
 
 HI = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hi"}]
 TOOLS = [{"type": "function", "function": {"name": "add", "description": "Add.",

@@ -1,16 +1,16 @@
-"""The capstone's fixed world: rankings, reader, splits and gate (course/capstone.py)."""
+"""The capstone's fixed world: rankings, reader, splits and gate (course/lessons/capstone.py)."""
 
 import datetime
 import json
 
 import pytest
 
-import course.capstone as capstone
-from course.capstone import (ABSTENTION, NO_SOURCES, SEARCH_TOOL, SYSTEM_PROMPT, EvalItem, Hit,
-                             RankedRetriever, endless_searcher, load_gate, load_split, load_world,
-                             reader_model)
+import course.lessons.capstone as capstone
 from course.datasets import load_questions
 from course.errors import ScriptExhaustedError
+from course.lessons.capstone import (ABSTENTION, NO_SOURCES, SEARCH_TOOL, SYSTEM_PROMPT, EvalItem, Hit,
+                                     RankedRetriever, endless_searcher, load_gate, load_split, load_world,
+                                     reader_model)
 from course.tokens import cl100k
 
 
@@ -191,7 +191,7 @@ def test_reader_needs_the_exact_block_and_the_instructions():
 
 
 def test_reader_rejects_broken_tool_protocol():
-    from course.agent_scripts import ToolProtocolError
+    from course.lessons.agent_loops import ToolProtocolError
 
     messages = _messages("Q?", "x")
     messages[-1]["tool_call_id"] = "call_9"

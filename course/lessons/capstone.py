@@ -168,16 +168,13 @@ class Gate:
     pricing: dict = field(default_factory=dict)  # provider, tier, reason
 
     def price(self):
-        """The catalog row the eval prices requests at (the model we would deploy)."""
-        from ..catalog import load_catalog
+        """The catalog row the eval prices requests at (the model we would deploy).
 
-        rows = [m for m in load_catalog().by_provider(self.pricing["provider"])
-                if m.tier == self.pricing["tier"]]
-        if len(rows) != 1:
-            raise ValueError(f"capstone.toml prices at provider={self.pricing['provider']!r}, "
-                             f"tier={self.pricing['tier']!r}: the catalog has {len(rows)} such rows, "
-                             "not exactly one")
-        return rows[0]
+        Lesson 08's pick_model finds it: ValueError unless the catalog has exactly one.
+        """
+        from .cost_routing_caching import pick_model
+
+        return pick_model(self.pricing["provider"], self.pricing["tier"])
 
     def failures(self, metrics: dict, only=None) -> list[str]:
         """One line per threshold the metrics miss (a missing metric misses); [] means it passes.

@@ -1,5 +1,6 @@
 """The capstone's fixed world: rankings, reader, splits and gate (course/lessons/capstone.py)."""
 
+import dataclasses
 import datetime
 import json
 
@@ -66,6 +67,13 @@ def test_gate_thresholds_are_dated_and_explained():
         assert threshold.bound in ("min", "max") and len(threshold.reason) > 40
     assert gate.thresholds["cost_per_request_usd"].bound == "max"
     assert gate.price().provider == gate.pricing["provider"] and gate.price().tier == gate.pricing["tier"]
+
+
+def test_the_gate_refuses_to_price_at_a_tier_the_catalog_lacks():
+    gate = load_gate()
+    unpriced = dataclasses.replace(gate, pricing={**gate.pricing, "tier": "no-such-tier"})
+    with pytest.raises(ValueError, match="no-such-tier"):
+        unpriced.price()
 
 
 def test_splits_partition_the_questions_and_each_measures_both_kinds():

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from course import load_questions
-from course.evals_data import load_golden, load_judge_labels, scripted_judge
+from course.lessons.evals import load_golden, load_judge_labels, scripted_judge
 
 
 def test_golden_covers_every_answerable_question_once():

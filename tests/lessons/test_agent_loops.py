@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from course.agent_scripts import (
+from course.lessons.agent_loops import (
     NO_TOOLS,
     SupportDesk,
     ToolProtocolError,
@@ -223,7 +223,7 @@ def test_refund_request_reports_what_the_gate_said():
 
 
 def test_the_library_holds_no_exercise_answers():
-    import course.agent_scripts as module
+    import course.lessons.agent_loops as module
 
     for name in ["run_agent", "tool_schema", "require_approval"]:
         assert not hasattr(module, name)

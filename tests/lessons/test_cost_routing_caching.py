@@ -1,4 +1,4 @@
-"""Lesson 08's data loaders, scripted tiers and table embedder (course/routing_data.py)."""
+"""Lesson 08's data loaders, scripted tiers and table embedder (course/lessons/cost_routing_caching.py)."""
 
 import json
 
@@ -8,7 +8,7 @@ import pytest
 from course import UnknownModelError, load_catalog
 from course.catalog import ModelInfo
 from course.fakes import FakeEmbedder, ScriptedModel
-from course.routing_data import (
+from course.lessons.cost_routing_caching import (
     BATCH_DISCOUNT,
     CONFIDENCE_SCHEMA,
     SUPPORT_SYSTEM_PROMPT,

@@ -1,11 +1,11 @@
-"""course.specs: the extraction prompt, the schema-dropping wrapper, the error and the shipped data."""
+"""course.lessons.structured_output: the extraction prompt, the schema-dropping wrapper, the error and the shipped data."""
 
 import json
 
 import pytest
 
 from course.fakes import ScriptedModel
-from course.specs import (
+from course.lessons.structured_output import (
     ExtractionError,
     SchemaDroppingModel,
     extraction_prompt,

@@ -1,16 +1,17 @@
-"""The capstone's fixed world: rankings, reader, splits and gate (course/capstone.py)."""
+"""The capstone's fixed world: rankings, reader, splits and gate (course/lessons/capstone.py)."""
 
+import dataclasses
 import datetime
 import json
 
 import pytest
 
-import course.capstone as capstone
-from course.capstone import (ABSTENTION, NO_SOURCES, SEARCH_TOOL, SYSTEM_PROMPT, EvalItem, Hit,
-                             RankedRetriever, endless_searcher, load_gate, load_split, load_world,
-                             reader_model)
+import course.lessons.capstone as capstone
 from course.datasets import load_questions
 from course.errors import ScriptExhaustedError
+from course.lessons.capstone import (ABSTENTION, NO_SOURCES, SEARCH_TOOL, SYSTEM_PROMPT, EvalItem, Hit,
+                                     RankedRetriever, endless_searcher, load_gate, load_split, load_world,
+                                     reader_model)
 from course.tokens import cl100k
 
 
@@ -66,6 +67,13 @@ def test_gate_thresholds_are_dated_and_explained():
         assert threshold.bound in ("min", "max") and len(threshold.reason) > 40
     assert gate.thresholds["cost_per_request_usd"].bound == "max"
     assert gate.price().provider == gate.pricing["provider"] and gate.price().tier == gate.pricing["tier"]
+
+
+def test_the_gate_refuses_to_price_at_a_tier_the_catalog_lacks():
+    gate = load_gate()
+    unpriced = dataclasses.replace(gate, pricing={**gate.pricing, "tier": "no-such-tier"})
+    with pytest.raises(ValueError, match="no-such-tier"):
+        unpriced.price()
 
 
 def test_splits_partition_the_questions_and_each_measures_both_kinds():
@@ -191,7 +199,7 @@ def test_reader_needs_the_exact_block_and_the_instructions():
 
 
 def test_reader_rejects_broken_tool_protocol():
-    from course.agent_scripts import ToolProtocolError
+    from course.lessons.agent_loops import ToolProtocolError
 
     messages = _messages("Q?", "x")
     messages[-1]["tool_call_id"] = "call_9"

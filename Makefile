@@ -109,7 +109,7 @@ doctor-instructor: install ## The same, plus what graders and CI need (grading s
 
 serve-model: install ## Serve the course's model to a whole class over the OpenAI API (README: Class-scale)
 	@echo "Learners set COURSE_MODEL=openai-compatible:http://<this host>:$(MODEL_PORT)/v1#smollm2-135m-instruct"
-	$(BIN)/python -m llama_cpp.server --model "$$($(BIN)/python -c 'from course.local import model_file; print(model_file())')" \
+	$(BIN)/python -m llama_cpp.server --model "$$($(BIN)/python -c 'from course.llm.local import model_file; print(model_file())')" \
 	  --model_alias smollm2-135m-instruct --chat_format chatml-function-calling --n_ctx 2048 \
 	  --host $(MODEL_HOST) --port $(MODEL_PORT) --n_threads $(MODEL_THREADS) --verbose False
 

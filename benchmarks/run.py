@@ -44,7 +44,7 @@ def bench_import(repeats: int = 5) -> dict:
 
 
 def bench_local_model() -> dict:
-    from course.local import LocalModel
+    from course.llm.local import LocalModel
 
     model = LocalModel()
     load_s, _ = timed(lambda: model.llama)

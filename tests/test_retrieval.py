@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from course.datasets import Document, load_corpus
-from course.fakes import FakeEmbedder
+from course.llm.fakes import FakeEmbedder
 from course.retrieval import BM25Index, DenseIndex, FixedRetriever
 
 DOCS = {

@@ -28,8 +28,8 @@ import json
 import math
 
 from ..errors import CourseError, ScriptExhaustedError
-from ..fakes import FunctionModel, ScriptedModel, tool_call
-from ..responses import Response, ToolCall, Usage
+from ..llm.fakes import FunctionModel, ScriptedModel, tool_call
+from ..llm.responses import Response, ToolCall, Usage
 
 # --- sample tools --------------------------------------------------------------
 

@@ -50,8 +50,8 @@ from pathlib import Path
 
 from ..datasets import DATA_DIR, load_corpus, load_questions, read_jsonl
 from ..errors import ScriptExhaustedError
-from ..fakes import FunctionModel, tool_call
-from ..responses import Response, ToolCall, Usage
+from ..llm.fakes import FunctionModel, tool_call
+from ..llm.responses import Response, ToolCall, Usage
 
 GATE_PATH = DATA_DIR / "capstone.toml"
 RANKINGS_PATH = DATA_DIR / "capstone_rankings.jsonl"

@@ -27,8 +27,8 @@ import numpy as np
 
 from ..catalog import Catalog, ModelInfo, load_catalog
 from ..datasets import DATA_DIR, read_jsonl
-from ..fakes import ScriptedModel
-from ..responses import Response, Usage
+from ..llm.fakes import ScriptedModel
+from ..llm.responses import Response, Usage
 
 # An assumption, not a catalog price: OpenAI's and Anthropic's batch APIs have
 # listed about 50% off for jobs that may take up to 24 hours. Check before use.

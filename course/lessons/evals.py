@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..datasets import DATA_DIR, load_questions, read_jsonl
-from ..fakes import FunctionModel
+from ..llm.fakes import FunctionModel
 
 LABELS = ("pass", "fail")
 

@@ -37,10 +37,10 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool as Registered
 from mcp.types import Tool, ToolAnnotations
 
-from ..agent_scripts import latest_tool_results
+from .agent_loops import latest_tool_results
 from ..datasets import load_corpus
-from ..fakes import FunctionModel, tool_call
-from ..models import Model
+from ..llm.fakes import FunctionModel, tool_call
+from ..llm.base import Model
 
 __all__ = ["BeaconDesk", "beacon_server", "poisoned_server", "run_with_client", "planted_instructions",
            "beacon_stdio", "WireLog", "RugPullError", "Capped", "lookup_then_answer", "cancel_request",

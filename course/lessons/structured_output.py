@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..datasets import DATA_DIR, read_jsonl
-from ..models import ChatRequest, Model
-from ..responses import Response
+from ..llm.base import ChatRequest, Model
+from ..llm.responses import Response
 
 
 class ExtractionError(ValueError):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..models import Model
+from ..llm.base import Model
 from .backoffice import TOOL_SCHEMAS, Approver, Backoffice
 from .config import (BUDGET_MESSAGE, HARD_CAP, LINK_HOSTS, REFUSAL, SECRET_NAMES, SECRETS, SYSTEM_PROMPT,
                      BudgetExceeded, count_message_tokens)

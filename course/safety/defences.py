@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..responses import Usage
+from ..llm.responses import Usage
 from .backoffice import ALL_TOOLS, ShopDB
 from .config import LINK, NO_BUDGET_REPLY_TOKENS
 

@@ -23,8 +23,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from ..models import ChatRequest, Model
-from ..responses import Response, ToolCall, Usage
+from ..llm.base import ChatRequest, Model
+from ..llm.responses import Response, ToolCall, Usage
 from .config import _WORD, MARK, count_message_tokens, count_tokens
 
 

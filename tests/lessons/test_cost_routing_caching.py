@@ -7,7 +7,7 @@ import pytest
 
 from course import UnknownModelError, load_catalog
 from course.catalog import ModelInfo
-from course.fakes import FakeEmbedder, ScriptedModel
+from course.llm.fakes import FakeEmbedder, ScriptedModel
 from course.lessons.cost_routing_caching import (
     BATCH_DISCOUNT,
     CONFIDENCE_SCHEMA,

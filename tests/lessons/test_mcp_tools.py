@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from course.fakes import ScriptedModel
+from course.llm.fakes import ScriptedModel
 from course.lessons.mcp_tools import (
     SEARCH_V1,
     BeaconDesk,

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from course.fakes import ScriptedModel
+from course.llm.fakes import ScriptedModel
 from course.lessons.structured_output import (
     ExtractionError,
     SchemaDroppingModel,

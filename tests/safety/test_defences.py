@@ -1,6 +1,6 @@
 """course/safety/defences.py: the undefended first draft behaves as the lesson describes."""
 
-from course.responses import Usage
+from course.llm.responses import Usage
 from course.safety.config import LINK_HOSTS, BudgetExceeded
 from course.safety.defences import NoBudget, naive_build_messages
 

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import nbformat
 
+from course.grading.config import load_config
+
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = ROOT / "tests" / "submissions"
 BIN = Path(sys.executable).parent
@@ -107,22 +109,13 @@ def run(args: list[str], cwd: Path, timeout: int = 900) -> subprocess.CompletedP
     return subprocess.run(args, cwd=cwd, env=command_env(), capture_output=True, text=True, timeout=timeout)
 
 
-def _config(root: Path = ROOT):
-    """The nbgrader configuration of the course at root, as nbgrader loads it there."""
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    config.CourseDirectory.root = str(root)
-    return config
-
-
 def validate(notebook: Path, invert: bool = False) -> dict:
     """nbgrader's Validator on one notebook, in this process, as the Validate button runs
     it (same config, same sandboxed kernel). {} when it passes: every test passes, or
     with invert, none does. Otherwise nbgrader's findings (failed, passed, changed ...)."""
     from nbgrader.validator import Validator
 
-    results = Validator(config=_config(), invert=invert).validate(str(notebook))
+    results = Validator(config=load_config(ROOT), invert=invert).validate(str(notebook))
     for cell in results.get("failed", []):
         cell.pop("error", None)  # the HTML copy of raw_error
     return results
@@ -138,7 +131,7 @@ def empty_gradebook() -> Path:
     from nbgrader.api import Gradebook
 
     path = Path(tempfile.mkdtemp(prefix="course-empty-gradebook-")) / "gradebook.db"
-    with Gradebook(f"sqlite:///{path}", course_id=_config().CourseDirectory.course_id):
+    with Gradebook(f"sqlite:///{path}", course_id=load_config(ROOT).CourseDirectory.course_id):
         pass
     return path
 
@@ -236,7 +229,7 @@ class TempCourse:
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
-        config = _config(self.path)
+        config = load_config(self.path)
         with contextlib.chdir(self.path):
             result = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config).generate_assignment(
                 self.assignment, force=True)
@@ -252,7 +245,7 @@ class TempCourse:
             from nbgrader.api import Gradebook
             from nbgrader.plugins import CsvExportPlugin
 
-            config = _config(self.path)
+            config = load_config(self.path)
             with Gradebook(f"sqlite:///{self.path / 'gradebook.db'}", config.CourseDirectory.course_id) as gradebook:
                 CsvExportPlugin(config=config, to=str(target)).export(gradebook)
         with open(target, newline="") as handle:

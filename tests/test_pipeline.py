@@ -224,7 +224,7 @@ def test_a_submission_that_does_no_work_earns_nothing(assignment, graded, varian
     autograded points, or flagged for review with its scores withheld."""
     from nbgrader.api import Gradebook
 
-    from course.grading.tamper import flags_from_gradebook
+    from course.grading.gradebook import flags_from_gradebook
 
     student = f"do_nothing_{variant}"
     with Gradebook(f"sqlite:///{graded.course.path / 'gradebook.db'}") as gradebook:

@@ -95,7 +95,7 @@ def autograded(course_path: Path) -> dict[str, dict]:
     """student -> {"score": autograded code-cell total, "cells": {grade_id: score}, "flags": [...]}"""
     from nbgrader.api import Gradebook
 
-    from course.grading.tamper import flags_from_gradebook
+    from course.grading.gradebook import flags_from_gradebook
 
     out = {}
     with Gradebook(f"sqlite:///{course_path / 'gradebook.db'}") as gb:

@@ -35,6 +35,8 @@ def start_worker(root: str, assignment: str, db_url: str, flags: list[str], log_
     log = open(log_path, "a", buffering=1)
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
+    # Python's own writes too, where sys.stdout is not fd 1 (a test calling course's main()).
+    sys.stdout = sys.stderr = log
     from nbgrader.apps import AutogradeApp
 
     app = AutogradeApp()

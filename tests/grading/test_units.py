@@ -32,7 +32,7 @@ def test_clean_code_is_not_suspicious():
     assert scan_source("try:\n    f()\nexcept AssertionError as e:\n    print(e)") == []
 
 
-@pytest.mark.parametrize("code, reason", [
+TAMPERING = [
     ("import builtins\nbuiltins.AssertionError = Exception", "assigns to builtins.AssertionError"),
     ("AssertionError = Exception", "rebinds the name AssertionError"),
     ("import sys\nsys.settrace(lambda *a: None)", "sys.settrace"),
@@ -42,10 +42,7 @@ def test_clean_code_is_not_suspicious():
     ("import ctypes", "ctypes"),
     ("setattr(builtins, 'print', f)", "calls setattr on builtins"),
     ("import numpy as np\nnp.testing.assert_allclose = f", "assigns to np.testing.assert_allclose"),
-])
-def test_tampering_patterns_are_found(code, reason):
-    found = scan_source(code)
-    assert any(reason in r for r in found), found
+]
 
 
 EQUALS_EVERYTHING = """
@@ -62,7 +59,9 @@ def ask(model, question, system=None):
 """
 
 
-@pytest.mark.parametrize("code, reason", [
+# Answers that decide their own comparisons: an object whose __eq__ returns True passes
+# every `assert result == expected`.
+SELF_JUDGING = [
     (EQUALS_EVERYTHING, "defines __eq__ on class X"),
     (EQUALS_EVERYTHING, "defines __bool__ on class X"),
     (EQUALS_EVERYTHING, "defines __len__ on class X"),
@@ -72,9 +71,11 @@ def ask(model, question, system=None):
     ("m = MagicMock()\nm.__eq__ = lambda s, o: True", "assigns to m.__eq__"),
     ("from unittest.mock import ANY\ndef f(x):\n    return ANY", "imports ANY, which equals everything"),
     ("import unittest.mock as mock\ndef f(x):\n    return mock.ANY", "uses mock.ANY"),
-])
-def test_answers_that_decide_their_own_comparisons_are_found(code, reason):
-    """An object whose __eq__ returns True passes every `assert result == expected`."""
+]
+
+
+@pytest.mark.parametrize("code, reason", TAMPERING + SELF_JUDGING)
+def test_tampering_patterns_are_found(code, reason):
     found = scan_source(code)
     assert any(reason in r for r in found), found
 

@@ -69,7 +69,7 @@ c.GuardedExecute.max_output_bytes = 1_000_000  # output kept per cell
 # an integrity guard and canaries, and records what it found (flagged for review;
 # on evidence of tampering the autograded scores are withheld).
 c.Autograde.sanitize_preprocessors = [
-    "course.grading.tamper.InspectSubmission",
+    "course.grading.inspect.InspectSubmission",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
@@ -83,14 +83,14 @@ c.AssignLatePenalties.plugin_class = "course.grading.late.PercentPerDay"
 c.PercentPerDay.percent_per_day = 10
 c.PercentPerDay.grace_minutes = 0
 c.Autograde.autograde_preprocessors = [
-    "course.grading.tamper.GuardedExecute",
+    "course.grading.execute.GuardedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
-    "course.grading.tamper.RecordFlags",
+    "course.grading.gradebook.RecordFlags",
 ]
 
 # Feedback never shows hidden tests: their source is replaced by a placeholder

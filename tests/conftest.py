@@ -6,9 +6,8 @@ import pytest
 
 # nbgrader shells out to `alembic`: put this interpreter's bin first on PATH.
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-sys.path.insert(0, str(Path(__file__).parent))  # tests import nbcourse
 
-from xdist_scopes import scope_of  # noqa: E402 (after the sys.path line above)
+from xdist_scopes import scope_of  # tests/ is on pytest's pythonpath (pyproject.toml)
 
 pytest_plugins = ("playwright_fixtures",)  # chromium, browser, page: tests/browser and tests/hub
 

@@ -1,8 +1,8 @@
 """Test helpers: read nbgrader notebooks and build a temporary course.
 
-A temporary course is a scratch copy of this repo's nbgrader set-up (config,
-header, one assignment) where the real nbgrader command line runs: generate,
-autograde, export. Submissions are built from the release notebook by filling
+A temporary course (TempCourse) is a scratch copy of this repo's nbgrader set-up
+(config, header, one assignment) where nbgrader's code runs in this process:
+generate, autograde, export. Submissions are built from the release notebook by filling
 its answer cells: with the solution, with a sample wrong answer, or not at all.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import functools
+import io
 import os
 import re
 import shutil
@@ -23,6 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from course.grading.config import load_config
+from course.grading.gradebook import course_db_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMISSIONS = ROOT / "tests" / "submissions"
@@ -107,22 +111,13 @@ def run(args: list[str], cwd: Path, timeout: int = 900) -> subprocess.CompletedP
     return subprocess.run(args, cwd=cwd, env=command_env(), capture_output=True, text=True, timeout=timeout)
 
 
-def _config(root: Path = ROOT):
-    """The nbgrader configuration of the course at root, as nbgrader loads it there."""
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    config.CourseDirectory.root = str(root)
-    return config
-
-
 def validate(notebook: Path, invert: bool = False) -> dict:
     """nbgrader's Validator on one notebook, in this process, as the Validate button runs
     it (same config, same sandboxed kernel). {} when it passes: every test passes, or
     with invert, none does. Otherwise nbgrader's findings (failed, passed, changed ...)."""
     from nbgrader.validator import Validator
 
-    results = Validator(config=_config(), invert=invert).validate(str(notebook))
+    results = Validator(config=load_config(ROOT), invert=invert).validate(str(notebook))
     for cell in results.get("failed", []):
         cell.pop("error", None)  # the HTML copy of raw_error
     return results
@@ -138,7 +133,7 @@ def empty_gradebook() -> Path:
     from nbgrader.api import Gradebook
 
     path = Path(tempfile.mkdtemp(prefix="course-empty-gradebook-")) / "gradebook.db"
-    with Gradebook(f"sqlite:///{path}", course_id=_config().CourseDirectory.course_id):
+    with Gradebook(f"sqlite:///{path}", course_id=load_config(ROOT).CourseDirectory.course_id):
         pass
     return path
 
@@ -146,9 +141,7 @@ def empty_gradebook() -> Path:
 def release_drift(assignment: str, committed: Path | None = None) -> list[str]:
     """What differs between release/<assignment> (or committed) and a fresh
     `nbgrader generate_assignment` (tools/release.py's generator, in this process)."""
-    if str(ROOT / "tools") not in sys.path:
-        sys.path.insert(0, str(ROOT / "tools"))
-    import release
+    import release  # tools/release.py (tools/ is on pytest's pythonpath)
 
     fresh = release.generate([assignment], gradebook=empty_gradebook())
     try:
@@ -196,74 +189,135 @@ def build_submission(release_nb: Path, source_nb: Path, submission: Submission):
 
 
 class TempCourse:
-    """A scratch nbgrader course for one assignment, driven by the real CLI."""
+    """A scratch nbgrader course for one assignment, set up, graded and read in this process.
 
-    def __init__(self, path: Path, assignment: str):
+    Each step runs the code of the command it stands for (nbgrader's converters and
+    gradebook API; `course`'s own main()) without the command's 4 s of imports:
+
+        course = TempCourse(tmp_path, "00_setup")
+        course.generate()                       # nbgrader generate_assignment 00_setup --force
+        course.submit("ada", "00_setup.ipynb", notebook)
+        course.autograde()                      # nbgrader autograde 00_setup --create
+        course.course("autograde", "00_setup")  # course autograde 00_setup --root tmp_path
+        course.export_scores()                  # nbgrader export: {"ada": 4.0}
+
+    tests/test_command_line.py runs the real commands once, end to end. Tests that kill a
+    grading run start `course` as a process of its own (there must be one to kill)."""
+
+    def __init__(self, path: Path, assignment: str, config: str = ""):
+        """Copy the course's config (with `config` appended), header, the assignment's
+        source and an empty gradebook into path."""
         self.path, self.assignment = path, assignment
         shutil.copy(ROOT / "nbgrader_config.py", path)
+        if config:
+            with open(path / "nbgrader_config.py", "a") as handle:
+                handle.write(config)
         (path / "source").mkdir()
         shutil.copy(ROOT / "source" / "header.ipynb", path / "source")
         shutil.copytree(ROOT / "source" / assignment, path / "source" / assignment,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         shutil.copy(empty_gradebook(), path / "gradebook.db")
 
-    def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        result = run([str(BIN / "nbgrader"), *args], cwd=self.path)
-        if check and result.returncode != 0:
-            raise AssertionError(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n"
-                                 f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}")
-        return result
+    def copy(self, path: Path, leave_out: tuple[str, ...] = ()) -> TempCourse:
+        """This course, as it is now, copied to path (without the names in leave_out)."""
+        shutil.copytree(self.path, path, ignore=shutil.ignore_patterns(*leave_out))
+        twin = object.__new__(TempCourse)
+        twin.path, twin.assignment = path, self.assignment
+        return twin
 
-    def course(self, *args: str) -> subprocess.CompletedProcess:
-        """The course's own command line (`course autograde ...`), checked like nbgrader()."""
-        result = run([str(BIN / "course"), *args], cwd=self.path)
-        if result.returncode != 0:
-            raise AssertionError(f"course {' '.join(args)} failed ({result.returncode}):\n"
-                                 f"{result.stdout[-3000:]}\n{result.stderr[-6000:]}")
-        return result
+    def _gradebook(self):
+        from nbgrader.api import Gradebook
+
+        config = load_config(self.path)
+        return Gradebook(course_db_url(self.path), config.CourseDirectory.course_id)
+
+    def generate(self, assignment: str | None = None) -> None:
+        """`nbgrader generate_assignment ASSIGNMENT --force` (default: this course's)."""
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        config = load_config(self.path)
+        with contextlib.chdir(self.path):
+            result = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config).generate_assignment(
+                assignment or self.assignment, force=True)
+        assert result["success"], f"generate_assignment failed:\n{result['error']}\n{result['log']}"
+
+    def set_due_date(self, duedate: str) -> None:
+        """`nbgrader db assignment add ASSIGNMENT --duedate=...`"""
+        with self._gradebook() as gradebook:
+            gradebook.update_or_create_assignment(self.assignment, duedate=duedate)
+
+    def add_student(self, student: str, **fields: str) -> None:
+        """`nbgrader db student add STUDENT --last-name ... --first-name ...`"""
+        with self._gradebook() as gradebook:
+            gradebook.update_or_create_student(student, **fields)
 
     def submit(self, student: str, notebook_name: str, notebook) -> None:
         folder = self.path / "submitted" / student / self.assignment
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, folder / notebook_name)
 
-    def generate(self, cli: bool = True) -> None:
-        """`nbgrader generate_assignment --force`: the command line, or (cli=False) the same
-        converter through nbgrader's API in this process (saves 4 s of imports)."""
-        if cli:
-            self.nbgrader("generate_assignment", self.assignment, "--force")
-            return
+    def autograde(self, force: bool = False) -> bool:
+        """`nbgrader autograde ASSIGNMENT --create [--force]`: nbgrader's own Autograde
+        converter, every student in one run. False where the command would exit 1 (a
+        notebook could not be graded)."""
+        from nbgrader.converters import Autograde
+        from nbgrader.converters.base import NbGraderException
+        from nbgrader.coursedir import CourseDirectory
+
+        config = load_config(self.path)
+        with contextlib.chdir(self.path):
+            coursedir = CourseDirectory(config=config)
+            coursedir.assignment_id = self.assignment
+            try:
+                Autograde(coursedir=coursedir, config=config, force=force, create_student=True).start()
+            except NbGraderException:
+                return False
+        return True
+
+    def course(self, *args: str) -> subprocess.CompletedProcess:
+        """`course ARGS --root PATH`: the console script's main() in this process, with what
+        it printed and its exit status as a command's."""
+        from course.grading import cli
+
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main([*args, "--root", str(self.path)])
+            except SystemExit as error:  # as the command exits: argparse's errors 2, a refusal's message 1
+                if isinstance(error.code, str):
+                    print(error.code, file=sys.stderr)
+                code = 1 if isinstance(error.code, str) else error.code or 0
+        return subprocess.CompletedProcess(["course", *args], code, out.getvalue(), err.getvalue())
+
+    def generate_feedback(self) -> None:
+        """`nbgrader generate_feedback ASSIGNMENT --force`"""
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
-        config = _config(self.path)
+        config = load_config(self.path)
         with contextlib.chdir(self.path):
-            result = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config).generate_assignment(
-                self.assignment, force=True)
-        assert result["success"], f"generate_assignment {self.assignment} failed:\n{result['error']}\n{result['log']}"
+            api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+            result = api.generate_feedback(self.assignment, force=True)
+        assert result["success"], f"generate_feedback failed:\n{result['error']}\n{result['log']}"
 
-    def export_scores(self, cli: bool = True) -> dict:
-        """student id -> autograded score, from `nbgrader export` (the CSV instructors get):
-        the command line, or (cli=False) its CSV exporter in this process."""
-        target = self.path / "grades.csv"
-        if cli:
-            self.nbgrader("export", "--to", str(target))
-        else:
-            from nbgrader.api import Gradebook
-            from nbgrader.plugins import CsvExportPlugin
+    def export(self, to: Path, **traits) -> Path:
+        """`nbgrader export --to TO` (traits: e.g. assignment=[...], student=[...])."""
+        from nbgrader.plugins import CsvExportPlugin
 
-            config = _config(self.path)
-            with Gradebook(f"sqlite:///{self.path / 'gradebook.db'}", config.CourseDirectory.course_id) as gradebook:
-                CsvExportPlugin(config=config, to=str(target)).export(gradebook)
-        with open(target, newline="") as handle:
+        with self._gradebook() as gradebook:
+            CsvExportPlugin(config=load_config(self.path), to=str(to), **traits).export(gradebook)
+        return to
+
+    def export_scores(self) -> dict:
+        """student id -> autograded score, from nbgrader's CSV export (the file instructors get)."""
+        with open(self.export(self.path / "grades.csv"), newline="") as handle:
             return {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)
                     if row["assignment"] == self.assignment}
 
     def cell_scores(self, student: str) -> dict:
         """grade_id -> (score, max) for one student, from the gradebook."""
-        from nbgrader.api import Gradebook
-
-        with Gradebook(f"sqlite:///{self.path / 'gradebook.db'}") as gradebook:
+        with self._gradebook() as gradebook:
             submission = gradebook.find_submission(self.assignment, student)
             return {grade.name: (grade.score, grade.max_score)
                     for notebook in submission.notebooks for grade in notebook.grades}

@@ -10,12 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import mutants  # tools/mutants.py: tools/ is on pytest's pythonpath (pyproject.toml)
 import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import mutants  # noqa: E402 (after the sys.path line above)
 
 ANSWER = '''def double(x):
     """Twice x."""

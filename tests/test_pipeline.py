@@ -8,17 +8,16 @@
    marks), the blank release (zero) and each sample wrong submission (its exact
    score), export, and check the exported scores.
 
-For 00_setup every step is nbgrader's command line (`nbgrader validate`,
-`tools/release.py --check`, `nbgrader generate_assignment`, `nbgrader autograde`,
-`nbgrader export`). For the other assignments the same nbgrader code runs in this
-process, as the JupyterLab Validate button runs the validator (each command line
-costs 4 s of imports), grading is `course autograde --workers 2` (tests/grading
-check that it writes what `nbgrader autograde` writes), and step 1 reads the graded
-course of step 5: the solution there is the source notebook with its solution
-markers removed, graded with every visible and hidden test, so full marks in every
-test cell is what `nbgrader validate` of the source checks, without running the
-notebook a second time. One graded course per assignment, shared by the tests
-that read it; tests/xdist_scopes.py keeps an assignment's tests on one worker.
+nbgrader's code runs in this process (a TempCourse, tests/nbcourse.py), as the
+JupyterLab Validate button runs the validator: each command line costs 4 s of
+imports, and tests/test_command_line.py runs the real commands once. Grading is
+`course autograde --workers 2` (tests/grading check that it writes what `nbgrader
+autograde` writes), and step 1 reads the graded course of step 5: the solution there
+is the source notebook with its solution markers removed, graded with every visible
+and hidden test, so full marks in every test cell is what `nbgrader validate` of the
+source checks, without running the notebook a second time. One graded course per
+assignment, shared by the tests that read it; tests/xdist_scopes.py keeps an
+assignment's tests on one worker.
 """
 
 from __future__ import annotations
@@ -43,11 +42,9 @@ from nbcourse import (
     nbgrader_meta,
     notebooks,
     release_drift,
-    run,
     sample_submissions,
     solution_code,
     validate,
-    BIN,
 )
 
 pytestmark = pytest.mark.pipeline
@@ -75,10 +72,9 @@ def graded(assignment, tmp_path_factory) -> Graded:
     wrong = sample_submissions(assignment)
     assert len(wrong) >= 3, (
         f"{assignment} needs at least three sample wrong submissions in tests/submissions/{assignment}/")
-    stock = assignment == "00_setup"  # every step through nbgrader's command line, once
     path = tmp_path_factory.mktemp(f"pipeline-{assignment}")
     course = TempCourse(path, assignment)
-    course.generate(cli=stock)
+    course.generate()
     students = [Submission("solution", None, {}, "solution"), Submission("blank", 0.0, {}, "blank"), *wrong]
     full = sum(autograded_points(nbformat.read(nb, as_version=4)) for nb in notebooks(assignment))
     expected = {}
@@ -94,22 +90,14 @@ def graded(assignment, tmp_path_factory) -> Graded:
                        for c in nbformat.read(source_nb, as_version=4).cells if is_answer_cell(c)}
             course.submit(f"do_nothing_{variant}", source_nb.name,
                           build_submission(release_nb, source_nb, Submission(variant, None, answers, "blank")))
-    if stock:
-        course.nbgrader("autograde", assignment, "--create", "--force")
-    else:
-        # The same grading in parallel (tests/grading checks it writes what nbgrader writes):
-        # halves the longest step of this test for every other assignment.
-        course.course("autograde", assignment, "--workers", "2", "--force")
-    return Graded(course, expected, course.export_scores(cli=stock), full)
+    # In parallel (tests/grading checks it writes what nbgrader autograde writes): it halves
+    # the longest step of this test.
+    done = course.course("autograde", assignment, "--workers", "2", "--force")
+    assert done.returncode == 0, f"course autograde {assignment} failed:\n{done.stdout[-3000:]}\n{done.stderr[-6000:]}"
+    return Graded(course, expected, course.export_scores(), full)
 
 
 def test_source_validates(assignment, graded):
-    if assignment == "00_setup":  # the command line, once
-        for notebook in notebooks(assignment):
-            result = run([str(BIN / "nbgrader"), "validate", str(notebook)], cwd=ROOT)
-            assert "Success! Your notebook passes all the tests." in result.stdout, (
-                f"{notebook.relative_to(ROOT)} does not pass its own tests:\n{result.stdout[-4000:]}")
-        return
     tests = {nbgrader_meta(cell)["grade_id"] for notebook in notebooks(assignment)
              for cell in nbformat.read(notebook, as_version=4).cells if is_test_cell(cell)}
     scores = graded.course.cell_scores("solution")
@@ -131,10 +119,6 @@ def _errors(course: TempCourse, student: str, grade_ids) -> str:
 
 
 def test_release_matches_source(assignment):
-    if assignment == "00_setup":  # the command line `make release` uses, once
-        result = run([str(BIN / "python"), "tools/release.py", "--check", assignment], cwd=ROOT)
-        assert result.returncode == 0, f"release/{assignment} drifted from source/:\n{result.stdout}{result.stderr[-3000:]}"
-        return
     drift = release_drift(assignment)
     assert not drift, f"release/{assignment} drifted from source/ (run `make release`):\n" + "\n".join(drift)
 
@@ -198,14 +182,8 @@ def _split_lines(cell) -> tuple[set, set]:
 
 def test_blank_release_fails_every_test(assignment):
     for notebook in notebooks(assignment, "release"):
-        if assignment == "00_setup":  # the command line, once
-            result = run([str(BIN / "nbgrader"), "validate", "--invert", str(notebook)], cwd=ROOT)
-            passed = "Success! The notebook does not pass any tests." in result.stdout
-            problems = result.stdout[-4000:]
-        else:
-            problems = validate(notebook, invert=True)
-            passed = not problems
-        assert passed, (f"some test passes on the blank {notebook.name}, so it cannot tell an answer from "
+        problems = validate(notebook, invert=True)
+        assert not problems, (f"some test passes on the blank {notebook.name}, so it cannot tell an answer from "
                         f"no answer:\n{problems}")
 
 
@@ -224,7 +202,7 @@ def test_a_submission_that_does_no_work_earns_nothing(assignment, graded, varian
     autograded points, or flagged for review with its scores withheld."""
     from nbgrader.api import Gradebook
 
-    from course.grading.tamper import flags_from_gradebook
+    from course.grading.gradebook import flags_from_gradebook
 
     student = f"do_nothing_{variant}"
     with Gradebook(f"sqlite:///{graded.course.path / 'gradebook.db'}") as gradebook:

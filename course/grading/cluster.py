@@ -9,11 +9,11 @@ made (docs/GRADING.md, "Grading on a Dask cluster").
   file) and the assignment's non-notebook files from source/ (nbgrader copies them next
   to each submission). Sent with each task: the student's submitted files.
 - On the worker: a temporary course with those files, graded by the same code as a
-  local worker (nbgrader's Autograde with the course's sandbox and preprocessors), in a
-  fresh interpreter, so a task shares no state with the last one.
+  local worker (course.grading.worker: nbgrader's Autograde with the course's sandbox
+  and preprocessors), in a fresh interpreter, so a task shares no state with the last one.
 - Returned: the scratch gradebook (the student's rows), the autograded files and the log.
   The client merges the rows into the course's gradebook (``merge_student``, as for
-  local workers) and writes autograded/STUDENT/ASSIGNMENT.
+  local workers, in course.grading.parallel) and writes autograded/STUDENT/ASSIGNMENT.
 
 A worker killed mid-task loses nothing: Dask runs the task again on another worker,
 and only the client writes to the course, once per student. The worker needs the same
@@ -99,7 +99,7 @@ def grade_bundle(shared: dict, student: str, submitted: dict[str, bytes]) -> dic
         write_files(root / "submitted" / student / assignment, submitted)
         log = root / "grade.log"
         env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-        done = subprocess.run([sys.executable, "-m", "course.grading.cluster", str(root), assignment, student,
+        done = subprocess.run([sys.executable, "-m", "course.grading.worker", str(root), assignment, student,
                                str(log)], cwd=root, env=env, capture_output=True, text=True,
                               timeout=GRADE_ONE_TIMEOUT_S)
         return {
@@ -146,19 +146,3 @@ def grade_on_cluster(scheduler: str, root: Path, assignment: str, students: list
             finish(result)
             future.release()
 
-
-def _grade_one(root: str, assignment: str, student: str, log_path: str) -> int:
-    """The task's interpreter: what a local worker does for one student."""
-    from .cli import _worker_grade, _worker_init, check_sandbox
-
-    problem = check_sandbox(Path(root))
-    if problem:
-        Path(log_path).write_text(f"course autograde on this worker: {problem}\n")
-        return 2
-    _worker_init(root, assignment, f"sqlite:///{Path(root) / 'gradebook.db'}", ["--force"], log_path)
-    _, ok, _ = _worker_grade(student)
-    return 0 if ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(_grade_one(*sys.argv[1:5]))

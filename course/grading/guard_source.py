@@ -99,6 +99,13 @@ CHECK = r'''
 def __course_guard_check(name, token):
     import builtins, sys, json, threading
     problems = []
+
+    def patched(cls, methods, obj, instance_keys, method_changed, attribute_set, also=()):
+        """A class's snapshotted methods that changed, and callables (or names in also) set on obj itself."""
+        found = [method_changed.format(m) for m, value in methods.items() if getattr(cls, m, None) is not value]
+        return found + [attribute_set.format(k) for k in set(vars(obj)) - instance_keys
+                        if k in also or callable(vars(obj)[k])]
+
     guard = sys.modules.get(name)
     if guard is None:
         print(token + json.dumps(["the grader's guard module was removed from sys.modules"]))
@@ -136,12 +143,9 @@ def __course_guard_check(name, token):
     shell = get_ipython()
     if type(shell) is not guard.shell_cls:
         problems.append("IPython's shell was replaced")
-    for method, value in guard.shell_methods.items():
-        if getattr(guard.shell_cls, method, None) is not value:
-            problems.append(f"IPython's InteractiveShell.{method} was patched")
-    for key in set(vars(shell)) - guard.shell_instance_keys:
-        if key in guard.shell_methods or callable(vars(shell)[key]):
-            problems.append(f"the IPython shell's {key} was overridden")
+    problems += patched(guard.shell_cls, guard.shell_methods, shell, guard.shell_instance_keys,
+                        "IPython's InteractiveShell.{} was patched", "the IPython shell's {} was overridden",
+                        also=guard.shell_methods)
     state = guard.shell_state
     if shell.custom_exceptions != state["custom_exceptions"]:
         problems.append("IPython custom exception handlers were installed (set_custom_exc)")
@@ -163,12 +167,8 @@ def __course_guard_check(name, token):
     if guard.kernel_cls is not None:
         if type(kernel) is not guard.kernel_cls:
             problems.append("the kernel object was replaced")
-        for method, value in guard.kernel_methods.items():
-            if getattr(guard.kernel_cls, method, None) is not value:
-                problems.append(f"the kernel's {method} was patched")
-        for key in set(vars(kernel)) - guard.kernel_instance_keys:
-            if callable(vars(kernel)[key]):
-                problems.append(f"the kernel's {key} was overridden")
+        problems += patched(guard.kernel_cls, guard.kernel_methods, kernel, guard.kernel_instance_keys,
+                            "the kernel's {} was patched", "the kernel's {} was overridden")
         if type(kernel.session) is not guard.session_cls or any(
                 getattr(guard.session_cls, m, None) is not v for m, v in guard.session_methods.items()):
             problems.append("the kernel's message session was patched")

@@ -14,14 +14,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from .tamper import flags_from_gradebook
+from .gradebook import course_db_url, flags_from_gradebook
 
 
 def collect(root: Path, assignment: str, db_url: str | None = None) -> tuple[list[str], dict[str, float], list[dict]]:
     """(test cell names, their max scores, one dict per student)."""
     from nbgrader.api import Gradebook
-
-    from .cli import course_db_url
 
     rows, cells, maxima = [], [], {}
     with Gradebook(course_db_url(root, db_url)) as gb:

@@ -14,7 +14,7 @@ turns a kernel's command line into one that runs it inside ``bwrap`` with:
   autograded copy), with the notebook files in it masked;
 - limits: memory and number of processes (cgroup v1 when writable, else
   rlimits), CPU seconds and file size (rlimits). Wall time per cell and output
-  size are enforced by the executor (``course.grading.tamper.GuardedExecute``).
+  size are enforced by the executor (``course.grading.execute.GuardedExecute``).
 
 When bubblewrap cannot run, grading refuses with ``SandboxUnavailable`` unless
 ``COURSE_UNSAFE_GRADING=1`` is set or ``c.Sandbox.allow_unsafe = True``.
@@ -34,6 +34,8 @@ from pathlib import Path
 
 from traitlets import Bool, Integer, List, Unicode
 from traitlets.config import Configurable
+
+from .config import load_config
 
 UNSAFE_ENV = "COURSE_UNSAFE_GRADING"
 CGROUP_ROOT = Path("/sys/fs/cgroup")
@@ -83,6 +85,20 @@ def bwrap_works(bwrap: str = "bwrap") -> str | None:
         return f"bubblewrap could not start: {error}"
     if result.returncode != 0:
         return f"bubblewrap cannot create namespaces here: {result.stderr.strip() or result.returncode}"
+    return None
+
+
+def check_sandbox(root: Path) -> str | None:
+    """None when grading the course at root may run; otherwise the reason it must not."""
+    settings = Sandbox(config=load_config(root))
+    if settings.unsafe:
+        return None
+    if not settings.enabled:
+        return f"c.Sandbox.enabled is False and {UNSAFE_ENV} is not set"
+    problem = bwrap_works(settings.bwrap)
+    if problem:
+        return (f"refusing to run student code without a sandbox: {problem}. Set {UNSAFE_ENV}=1 to "
+                "grade unsafely (student code can then read solutions, the gradebook and the network).")
     return None
 
 

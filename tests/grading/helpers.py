@@ -1,17 +1,15 @@
-"""Build a scratch course for grading tests (like tests/nbcourse.py) and read its gradebook."""
+"""Build a scratch course for grading tests (a tests/nbcourse.py TempCourse) and read its gradebook."""
 
 from __future__ import annotations
 
 import json
 import re
-import sys
 import tomllib
 from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from nbcourse import BIN, ROOT, Submission, TempCourse, build_submission, nbgrader_meta, notebooks, run  # noqa: E402
+from nbcourse import BIN, ROOT, Submission, TempCourse, build_submission, nbgrader_meta, notebooks  # noqa: F401 (BIN: for the tests)
 
 ASSIGNMENT = "00_setup"
 CORPUS = ROOT / "tests" / "bad_submissions"
@@ -31,10 +29,9 @@ c.GuardedExecute.max_output_bytes = 200_000
 
 
 def make_course(path: Path) -> TempCourse:
-    course = TempCourse(path, ASSIGNMENT)
-    with open(path / "nbgrader_config.py", "a") as handle:
-        handle.write(TEST_CONFIG)
-    course.nbgrader("generate_assignment", ASSIGNMENT, "--force")
+    """A TempCourse of 00_setup with the tighter limits, its assignment generated."""
+    course = TempCourse(path, ASSIGNMENT, config=TEST_CONFIG)
+    course.generate()
     return course
 
 
@@ -87,15 +84,11 @@ def _fill(text: str, substitutions: dict[str, str]) -> str:
     return text
 
 
-def course_cli(course_path: Path, *args: str, timeout: int = 1800):
-    return run([str(BIN / "course"), *args], cwd=course_path, timeout=timeout)
-
-
 def autograded(course_path: Path) -> dict[str, dict]:
     """student -> {"score": autograded code-cell total, "cells": {grade_id: score}, "flags": [...]}"""
     from nbgrader.api import Gradebook
 
-    from course.grading.tamper import flags_from_gradebook
+    from course.grading.gradebook import flags_from_gradebook
 
     out = {}
     with Gradebook(f"sqlite:///{course_path / 'gradebook.db'}") as gb:

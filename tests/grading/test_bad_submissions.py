@@ -16,8 +16,8 @@ import uuid
 
 import pytest
 
-from helpers import ASSIGNMENT, Submission, autograded, build_submission, cases, course_cli, make_course, \
-    release_and_source, submit_case
+from helpers import ASSIGNMENT, Submission, autograded, build_submission, cases, make_course, release_and_source, \
+    submit_case
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
 CASES = cases()
@@ -69,10 +69,10 @@ def graded(tmp_path_factory):
     for name, case in CASES.items():
         submit_case(course, name, case, subs)
     # A record that must survive grading untouched.
-    course.nbgrader("db", "student", "add", "prior", "--last-name", "Keep", "--first-name", "Me")
-    result = course_cli(path, "autograde", ASSIGNMENT, "--workers", "2")
+    course.add_student("prior", last_name="Keep", first_name="Me")
+    result = course.course("autograde", ASSIGNMENT, "--workers", "2")
     listener.close()
-    yield {"path": path, "result": result, "scores": autograded(path), "listener": listener,
+    yield {"course": course, "path": path, "result": result, "scores": autograded(path), "listener": listener,
            "token": token, "host_tmp": host_tmp}
 
 
@@ -137,7 +137,7 @@ def test_report_lists_scores_charts_and_flags(graded):
     import csv
 
     path = graded["path"]
-    result = course_cli(path, "report", ASSIGNMENT, "--out", str(path / "report"))
+    result = graded["course"].course("report", ASSIGNMENT, "--out", str(path / "report"))
     assert result.returncode == 0, result.stderr[-3000:]
     out = path / "report"
     with open(out / "scores.csv", newline="") as handle:

@@ -1,20 +1,19 @@
 """Late penalties: the course's plugin, and recomputing after the due date moves (nbgrader#723).
 
 A scratch course with a due date and two solved submissions, one on time and one a
-day and a half late, is autograded by `nbgrader autograde` with the course's config
+day and a half late, is autograded by nbgrader's Autograde with the course's config
 (c.AssignLatePenalties.plugin_class = PercentPerDay). Then the due date moves two
 days later, as for a class-wide extension: `course late-penalties` must leave the
-gradebook exactly as a full regrade (`nbgrader autograde --force`) would.
+gradebook exactly as a full regrade (nbgrader's Autograde with force) would.
 """
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from course.grading.late import DAY_S, PercentPerDay
-from helpers import ASSIGNMENT, ROOT, Submission, build_submission, course_cli, gradebook_dump, make_course, release_and_source
+from helpers import ASSIGNMENT, Submission, build_submission, gradebook_dump, make_course, release_and_source
+from nbcourse import TempCourse
 
 DUE = "2026-11-20 17:00:00 UTC"
 EXTENDED = "2026-11-22 17:00:00 UTC"
@@ -44,13 +43,13 @@ def _penalties(path) -> dict:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("late"))
-    course.nbgrader("db", "assignment", "add", ASSIGNMENT, f"--duedate={DUE}")
+    course.set_due_date(DUE)
     release_nb, source_nb = release_and_source(course)
     for student, stamp in SUBMITTED.items():
         course.submit(student, source_nb.name, build_submission(release_nb, source_nb,
                                                                 Submission(student, None, {}, "solution")))
         (course.path / "submitted" / student / ASSIGNMENT / "timestamp.txt").write_text(stamp)
-    course.nbgrader("autograde", ASSIGNMENT)
+    assert course.autograde()
     return course
 
 
@@ -67,26 +66,22 @@ def test_nbgrader_applies_the_course_plugin(course):
 @pytest.mark.pipeline
 @pytest.mark.slow
 def test_moving_the_due_date_then_recomputing_equals_a_full_regrade(course, tmp_path):
-    regraded = tmp_path / "regraded"
-    shutil.copytree(course.path, regraded)
-    course.nbgrader("db", "assignment", "add", ASSIGNMENT, f"--duedate={EXTENDED}")
+    twin = course.copy(tmp_path / "regraded")
+    course.set_due_date(EXTENDED)
     stale = _penalties(course.path)
     assert stale["tardy"][ASSIGNMENT], "nbgrader keeps the old penalty when the due date moves (#723)"
 
-    fixed = course_cli(course.path, "late-penalties", ASSIGNMENT)
+    fixed = course.course("late-penalties", ASSIGNMENT)
     assert fixed.returncode == 0, fixed.stderr[-2000:]
     assert "tardy 00_setup: late penalty" in fixed.stdout and "-> none" in fixed.stdout, fixed.stdout
     assert _penalties(course.path) == {"prompt": {ASSIGNMENT: None}, "tardy": {ASSIGNMENT: None}}
 
-    twin = type(course).__new__(type(course))
-    twin.path, twin.assignment = regraded, ASSIGNMENT
-    twin.nbgrader("db", "assignment", "add", ASSIGNMENT, f"--duedate={EXTENDED}")
-    twin.nbgrader("autograde", ASSIGNMENT, "--force")
-    assert gradebook_dump(course.path / "gradebook.db") == gradebook_dump(regraded / "gradebook.db")
+    twin.set_due_date(EXTENDED)
+    assert twin.autograde(force=True)
+    assert gradebook_dump(course.path / "gradebook.db") == gradebook_dump(twin.path / "gradebook.db")
 
 
 @pytest.mark.pipeline
 def test_an_unknown_assignment_is_a_clear_error(tmp_path):
-    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
-    result = course_cli(tmp_path, "late-penalties", "99_nothing")
+    result = TempCourse(tmp_path, ASSIGNMENT).course("late-penalties", "99_nothing")
     assert result.returncode == 2 and "no assignment '99_nothing' in the gradebook" in result.stderr, result.stderr

@@ -27,8 +27,8 @@ from nbcourse import BIN
 from nbgrader.api import Gradebook
 from nbgrader.plugins import CsvExportPlugin
 from traitlets import TraitError
-from traitlets.config.loader import PyFileConfigLoader
 
+from course.grading.config import load_config
 from course.grading.lms import CanvasExport, LMSExportError, MoodleExport
 
 # nbgrader's own add_submission() trips SQLAlchemy's autoflush warnings; they are not ours.
@@ -115,7 +115,7 @@ def cli_files(course) -> dict[str, Path]:
 
 def config(course: Path):
     """The temporary course's nbgrader_config.py, loaded as nbgrader loads it."""
-    return PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    return load_config(course)
 
 
 def export(exporter_class, course: Path, to: Path, db: Path | None = None, **traits) -> Path:

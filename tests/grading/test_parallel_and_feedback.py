@@ -6,10 +6,10 @@ it grades: every student lands in the gradebook once, as stock nbgrader wrote it
 
 Two identical scratch courses (same generated assignment, same submissions:
 the solution, a blank one, the sample wrong submissions of tests/submissions/00_setup
-a flagged one, one that kills its kernel and one that runs past the time limit). One is graded by `nbgrader autograde 00_setup`, the other by
-`course autograde 00_setup --workers 2`; their gradebooks and autograded
-notebooks must match. Then `nbgrader generate_feedback` must not show any line
-of a hidden test.
+a flagged one, one that kills its kernel and one that runs past the time limit). One is graded by nbgrader's
+Autograde (what `nbgrader autograde 00_setup` runs), the other by `course autograde
+00_setup --workers 2`; their gradebooks and autograded notebooks must match. Then
+nbgrader's generate_feedback must not show any line of a hidden test.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import html
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -26,7 +25,7 @@ import time
 import pytest
 
 from dask_cluster import start_cluster
-from helpers import (ASSIGNMENT, BIN, Submission, autograded, build_submission, cases, comparable, course_cli,
+from helpers import (ASSIGNMENT, BIN, Submission, autograded, build_submission, cases, comparable,
                      gradebook_dump, make_course, release_and_source, submit_case)
 from nbcourse import command_env, hidden_test_lines, sample_submissions
 
@@ -47,26 +46,19 @@ def pair(tmp_path_factory):
     submit_case(course, "tamper_builtins", corpus["tamper_builtins"], {})
     submit_case(course, "os_exit", corpus["os_exit"], {})  # kills its kernel
     submit_case(course, "infinite_loop", corpus["infinite_loop"], {})  # interrupted at the cell time limit
-    fresh_gradebook = tmp_path_factory.mktemp("fresh") / "gradebook.db"  # before any grading
-    shutil.copy(stock_path / "gradebook.db", fresh_gradebook)
-    parallel_path = tmp_path_factory.mktemp("parallel") / "course"
-    shutil.copytree(stock_path, parallel_path)
-    resume_path = tmp_path_factory.mktemp("resume") / "course"
-    shutil.copytree(stock_path, resume_path)
-    parallel = type(course)  # TempCourse API on the copy, without re-copying source/
-    parallel_course = parallel.__new__(parallel)
-    parallel_course.path, parallel_course.assignment = parallel_path, ASSIGNMENT
-    stock = course.nbgrader("autograde", ASSIGNMENT, "--create", check=False)
-    ours = course_cli(parallel_path, "autograde", ASSIGNMENT, "--workers", "2")
-    return {"stock": course, "parallel": parallel_course, "stock_result": stock, "ours_result": ours,
-            "resume": resume_path, "fresh_gradebook": fresh_gradebook,
+    ungraded = course.copy(tmp_path_factory.mktemp("ungraded") / "course")  # before any grading
+    parallel = course.copy(tmp_path_factory.mktemp("parallel") / "course")
+    resume = course.copy(tmp_path_factory.mktemp("resume") / "course")
+    course.autograde()  # its result is what it wrote; a kernel that died makes it False, as `nbgrader autograde` exits 1
+    ours = parallel.course("autograde", ASSIGNMENT, "--workers", "2")
+    return {"stock": course, "parallel": parallel, "ours_result": ours, "resume": resume, "ungraded": ungraded,
             "students": [s.name for s in subs] + ["duplicated_cell", "tamper_builtins", "os_exit", "infinite_loop"]}
 
 
 def test_parallel_gradebook_equals_stock_nbgrader(pair):
     stock = gradebook_dump(pair["stock"].path / "gradebook.db")
     ours = gradebook_dump(pair["parallel"].path / "gradebook.db")
-    assert set(stock) == set(pair["students"]), pair["stock_result"].stderr[-3000:]
+    assert set(stock) == set(pair["students"])
     assert ours == stock, f"course autograde differs from nbgrader autograde:\n{pair['ours_result'].stdout}"
     assert pair["ours_result"].returncode == 0, pair["ours_result"].stdout + pair["ours_result"].stderr[-2000:]
 
@@ -82,7 +74,7 @@ def test_a_killed_run_resumes_to_what_one_uninterrupted_run_writes(pair):
     """`course autograde` is killed (SIGKILL to it, its workers and their kernels, as when
     a machine dies) while grading its second student; `--resume` skips the one finished
     and regrades the rest, including the half-graded one."""
-    path = pair["resume"]
+    path = pair["resume"].path
     run = subprocess.Popen([str(BIN / "course"), "autograde", ASSIGNMENT, "--workers", "1"], cwd=path, env=command_env(),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     seen, order = [], sorted(pair["students"])  # the order `course autograde` grades them in
@@ -106,7 +98,7 @@ def test_a_killed_run_resumes_to_what_one_uninterrupted_run_writes(pair):
     ledger = json.loads((path / ".course-autograde" / f"{ASSIGNMENT}.json").read_text())
     assert following not in ledger, "the kill came too late to leave a half-graded student"
     assert any(re.search(r"\[1/\d+ students, .* ETA .*(student/s|s/student)\]", line) for line in seen), "".join(seen)
-    resumed = course_cli(path, "autograde", ASSIGNMENT, "--workers", "2", "--resume")
+    resumed = pair["resume"].course("autograde", ASSIGNMENT, "--workers", "2", "--resume")
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr[-2000:]
     skipped = re.search(r"skipped (\d+) submission\(s\) graded by an earlier run", resumed.stdout)
     assert skipped and int(skipped[1]) == 1, resumed.stdout
@@ -120,7 +112,7 @@ def test_a_killed_run_resumes_to_what_one_uninterrupted_run_writes(pair):
 
 def test_feedback_html_has_no_hidden_test_source(pair):
     course = pair["parallel"]
-    course.nbgrader("generate_feedback", ASSIGNMENT, "--force")
+    course.generate_feedback()
     hidden = hidden_test_lines(ASSIGNMENT, at_least=5)
     for student in ("solution", "blank", "no_empty_check"):
         page = course.path / "feedback" / student / ASSIGNMENT / "00_setup.html"
@@ -142,10 +134,8 @@ def cluster(tmp_path_factory):
 
 
 def test_a_mixed_class_graded_on_dask_with_a_killed_worker_equals_stock_nbgrader(pair, cluster, tmp_path):
-    path = tmp_path / "course"
-    shutil.copytree(pair["stock"].path, path, ignore=shutil.ignore_patterns("autograded", "gradebook.db",
-                                                                            ".course-autograde*"))
-    shutil.copy(pair["fresh_gradebook"], path / "gradebook.db")  # the gradebook before any grading
+    course = pair["ungraded"].copy(tmp_path / "course")
+    path = course.path
     run = subprocess.Popen([str(BIN / "course"), "autograde", ASSIGNMENT, "--scheduler", cluster.address],
                            cwd=path, env=command_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True, start_new_session=True)
@@ -182,10 +172,8 @@ def test_a_mixed_class_graded_on_dask_with_a_killed_worker_equals_stock_nbgrader
 def test_an_interrupted_cluster_run_resumes_to_what_stock_nbgrader_writes(pair, cluster, tmp_path):
     """The client is SIGKILLed once a student is done; `--resume` grades only the rest, and
     a third run without --force grades nobody (every student is in autograded/, nbgrader's rule)."""
-    path = tmp_path / "course"
-    shutil.copytree(pair["stock"].path, path, ignore=shutil.ignore_patterns("autograded", "gradebook.db",
-                                                                            ".course-autograde*"))
-    shutil.copy(pair["fresh_gradebook"], path / "gradebook.db")
+    course = pair["ungraded"].copy(tmp_path / "course")
+    path = course.path
     some = ["blank", "os_exit", "solution", "tamper_builtins"]  # a part of the class is enough here
     chosen = [arg for student in some for arg in ("--student", student)]
     run = subprocess.Popen([str(BIN / "course"), "autograde", ASSIGNMENT, "--scheduler", cluster.address, *chosen],
@@ -203,7 +191,7 @@ def test_an_interrupted_cluster_run_resumes_to_what_stock_nbgrader_writes(pair, 
         run.stdout.close()
     done = json.loads((path / ".course-autograde" / f"{ASSIGNMENT}.json").read_text())
     assert 1 <= len(done) < len(some), "".join(seen)
-    resumed = course_cli(path, "autograde", ASSIGNMENT, "--scheduler", cluster.address, "--resume", *chosen)
+    resumed = course.course("autograde", ASSIGNMENT, "--scheduler", cluster.address, "--resume", *chosen)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr[-2000:]
     skipped = re.search(r"skipped (\d+) submission\(s\) graded by an earlier run", resumed.stdout)
     assert skipped and int(skipped[1]) == len(done), resumed.stdout
@@ -213,5 +201,5 @@ def test_an_interrupted_cluster_run_resumes_to_what_stock_nbgrader_writes(pair, 
         ours = path / "autograded" / student / ASSIGNMENT / "00_setup.ipynb"
         assert comparable(ours) == comparable(pair["stock"].path / "autograded" / student / ASSIGNMENT
                                               / "00_setup.ipynb"), student
-    again = course_cli(path, "autograde", ASSIGNMENT, "--scheduler", cluster.address, *chosen)
+    again = course.course("autograde", ASSIGNMENT, "--scheduler", cluster.address, *chosen)
     assert again.returncode == 0 and "graded 0 submission(s)" in again.stdout, again.stdout

@@ -4,8 +4,8 @@ One scratch course is graded with its SQLite gradebook (the reference). A copy o
 configured for a throw-away PostgreSQL server (tests/postgres.py), generates the same
 assignment twice (00_setup and 00_setup_b, same notebook) and runs two `course
 autograde` at once, one per assignment, on the same students: both must write exactly
-the reference's rows. A third copy is graded by stock `nbgrader autograde` into another
-database. `nbgrader export` must agree with the SQLite course.
+the reference's rows. A third copy is graded by nbgrader's own Autograde (what `nbgrader
+autograde` runs) into another database. nbgrader's CSV export must agree with the SQLite course.
 
 The server comes from the `postgres` fixture (tests/conftest.py): without PostgreSQL
 these tests skip with the reason, except under CI=true, where they fail.
@@ -17,7 +17,6 @@ import csv
 import io
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -34,13 +33,6 @@ def _use_database(course, url: str) -> None:
     (course.path / "gradebook.db").unlink()  # nothing may fall back to it silently
 
 
-def _copy(course, path: Path):
-    shutil.copytree(course.path, path)
-    twin = type(course).__new__(type(course))
-    twin.path, twin.assignment = path, course.assignment
-    return twin
-
-
 @pytest.fixture(scope="module")
 def graded(postgres, tmp_path_factory):
     lite = make_course(tmp_path_factory.mktemp("sqlite"))
@@ -50,16 +42,17 @@ def graded(postgres, tmp_path_factory):
             sample_submissions(ASSIGNMENT)[0]]
     for sub in subs:
         lite.submit(sub.name, source_nb.name, build_submission(release_nb, source_nb, sub))
-    pg = _copy(lite, tmp_path_factory.mktemp("pg") / "course")
-    stock = _copy(lite, tmp_path_factory.mktemp("pg-stock") / "course")
-    lite.course("autograde", ASSIGNMENT, "--workers", "2")
+    pg = lite.copy(tmp_path_factory.mktemp("pg") / "course")
+    stock = lite.copy(tmp_path_factory.mktemp("pg-stock") / "course")
+    done = lite.course("autograde", ASSIGNMENT, "--workers", "2")
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
 
     _use_database(pg, postgres.create_database("gradebook"))
     shutil.copytree(pg.path / "source" / ASSIGNMENT, pg.path / "source" / SECOND)
     for sub in subs:
         shutil.copytree(pg.path / "submitted" / sub.name / ASSIGNMENT, pg.path / "submitted" / sub.name / SECOND)
-    pg.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-    pg.nbgrader("generate_assignment", SECOND, "--force")
+    pg.generate()
+    pg.generate(SECOND)
     # Two graders at once, on the same students, against one gradebook.
     runs = [subprocess.Popen([str(BIN / "course"), "autograde", name, "--workers", "1"], cwd=pg.path, env=command_env(),
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -68,10 +61,10 @@ def graded(postgres, tmp_path_factory):
 
     stock_url = postgres.create_database("stock")
     _use_database(stock, stock_url)
-    stock.nbgrader("generate_assignment", ASSIGNMENT, "--force")
-    stock_result = stock.nbgrader("autograde", ASSIGNMENT, check=False)
+    stock.generate()
+    stock_graded = stock.autograde()
     return {"lite": lite, "pg": pg, "pg_url": postgres.url("gradebook"), "runs": runs, "outputs": outputs,
-            "stock_url": stock_url, "stock_result": stock_result, "students": sorted(s.name for s in subs)}
+            "stock_url": stock_url, "stock_graded": stock_graded, "students": sorted(s.name for s in subs)}
 
 
 def test_course_autograde_writes_the_same_rows_to_postgresql_as_to_sqlite(graded):
@@ -89,14 +82,13 @@ def test_two_runs_at_once_against_one_postgresql_gradebook_lose_nothing(graded):
 
 
 def test_stock_nbgrader_autograde_works_on_postgresql(graded):
-    result = graded["stock_result"]
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert graded["stock_graded"]
     assert gradebook_dump(graded["stock_url"]) == gradebook_dump(graded["lite"].path / "gradebook.db")
 
 
-def _export(course, *args: str) -> list[dict]:
+def _export(course) -> list[dict]:
     out = course.path / "export.csv"
-    course.nbgrader("export", "--to", str(out), *args)
+    course.export(out)
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     return sorted(rows, key=lambda r: (r["assignment"], r["student_id"]))
 

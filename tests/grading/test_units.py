@@ -11,7 +11,7 @@ from traitlets.config import Config
 
 from course.grading.kernel import SandboxKernelManager
 from course.grading.sandbox import REPO_ROOT, SandboxUnavailable, sandbox_command, Sandbox
-from course.grading.tamper import scan_source
+from course.grading.inspect import scan_source
 from course.grading.feedback import HideHiddenTests
 
 SOLUTION = '''
@@ -32,7 +32,7 @@ def test_clean_code_is_not_suspicious():
     assert scan_source("try:\n    f()\nexcept AssertionError as e:\n    print(e)") == []
 
 
-@pytest.mark.parametrize("code, reason", [
+TAMPERING = [
     ("import builtins\nbuiltins.AssertionError = Exception", "assigns to builtins.AssertionError"),
     ("AssertionError = Exception", "rebinds the name AssertionError"),
     ("import sys\nsys.settrace(lambda *a: None)", "sys.settrace"),
@@ -42,10 +42,7 @@ def test_clean_code_is_not_suspicious():
     ("import ctypes", "ctypes"),
     ("setattr(builtins, 'print', f)", "calls setattr on builtins"),
     ("import numpy as np\nnp.testing.assert_allclose = f", "assigns to np.testing.assert_allclose"),
-])
-def test_tampering_patterns_are_found(code, reason):
-    found = scan_source(code)
-    assert any(reason in r for r in found), found
+]
 
 
 EQUALS_EVERYTHING = """
@@ -62,7 +59,9 @@ def ask(model, question, system=None):
 """
 
 
-@pytest.mark.parametrize("code, reason", [
+# Answers that decide their own comparisons: an object whose __eq__ returns True passes
+# every `assert result == expected`.
+SELF_JUDGING = [
     (EQUALS_EVERYTHING, "defines __eq__ on class X"),
     (EQUALS_EVERYTHING, "defines __bool__ on class X"),
     (EQUALS_EVERYTHING, "defines __len__ on class X"),
@@ -72,9 +71,11 @@ def ask(model, question, system=None):
     ("m = MagicMock()\nm.__eq__ = lambda s, o: True", "assigns to m.__eq__"),
     ("from unittest.mock import ANY\ndef f(x):\n    return ANY", "imports ANY, which equals everything"),
     ("import unittest.mock as mock\ndef f(x):\n    return mock.ANY", "uses mock.ANY"),
-])
-def test_answers_that_decide_their_own_comparisons_are_found(code, reason):
-    """An object whose __eq__ returns True passes every `assert result == expected`."""
+]
+
+
+@pytest.mark.parametrize("code, reason", TAMPERING + SELF_JUDGING)
+def test_tampering_patterns_are_found(code, reason):
     found = scan_source(code)
     assert any(reason in r for r in found), found
 
@@ -195,8 +196,9 @@ def test_graded_streams_are_merged_however_the_kernel_chunked_them(tmp_path):
     from nbgrader.preprocessors import IgnorePattern
     from nbgrader.utils import determine_grade
 
-    from course.grading.tamper import GuardedExecute
-    from nbcourse import _config
+    from course.grading.execute import GuardedExecute
+    from course.grading.config import load_config
+    from nbcourse import ROOT
 
     # The explicit flushes do what a busy machine does now and then: split the messages.
     source = ('import sys\nprint("Paris.", flush=True)\nprint("Berlin.")\n'
@@ -205,7 +207,7 @@ def test_graded_streams_are_merged_however_the_kernel_chunked_them(tmp_path):
     def grade(coalesce: bool):
         cell = new_code_cell(source)
         cell.metadata["nbgrader"] = {"grade": True, "grade_id": "t", "points": 1, "solution": False, "locked": True}
-        config = _config()
+        config = load_config(ROOT)
         config.GuardedExecute.guard = False
         config.GuardedExecute.coalesce_streams = coalesce
         resources = {"metadata": {"path": str(tmp_path)}}
@@ -245,3 +247,18 @@ def test_notebook_comparison_ignores_chunking_but_not_content(tmp_path):
     assert saved("no_stderr", [out("stdout", "Paris.\nBerlin.\n")]) != whole
     error = new_output("error", ename="AssertionError", evalue="at 0x7f00aa", traceback=[])
     assert saved("error", [out("stdout", "Paris.\nBerlin.\n"), error]) != saved("error2", [out("stdout", "Paris.\nBerlin.\n")])
+
+
+@pytest.mark.parametrize("old, new", [
+    ("course.grading.tamper.InspectSubmission", "course.grading.inspect.InspectSubmission"),
+    ("course.grading.tamper.GuardedExecute", "course.grading.execute.GuardedExecute"),
+    ("course.grading.tamper.RecordFlags", "course.grading.gradebook.RecordFlags"),
+    ("course.grading.tamper.scan_source", "course.grading.inspect.scan_source"),
+    ("course.grading.tamper.flags_from_gradebook", "course.grading.gradebook.flags_from_gradebook"),
+])
+def test_configs_copied_before_the_split_still_load(old, new):
+    """An instructor's nbgrader_config.py may still name the preprocessors by their old
+    module (kept one release): the dotted path resolves to the same class."""
+    from traitlets.utils.importstring import import_item
+
+    assert import_item(old) is import_item(new)

@@ -97,16 +97,16 @@ def main() -> int:
         for i, student in enumerate(students):
             course.submit(student, source_nb.name, build_submission(release_nb, source_nb, kinds[i % len(kinds)]))
 
-        from course.grading.cli import _worker_grade, _worker_init
+        from course.grading.worker import grade_student, start_worker
 
         os.chdir(course.path)
         log = scratch / "grading.log"
         saved = os.dup(1), os.dup(2)
-        _worker_init(str(course.path), ASSIGNMENT, f"sqlite:///{course.path / 'gradebook.db'}", ["--force"], str(log))
+        start_worker(str(course.path), ASSIGNMENT, f"sqlite:///{course.path / 'gradebook.db'}", ["--force"], str(log))
         instrument()
         total = 0.0
         for student in students:
-            _, ok, seconds = _worker_grade(student)
+            _, ok, seconds = grade_student(student)
             total += seconds
         os.dup2(saved[0], 1)
         os.dup2(saved[1], 2)

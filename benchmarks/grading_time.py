@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from nbcourse import BIN, Submission, TempCourse, assignments, build_submission, notebooks, run  # noqa: E402
+from run import write_results  # noqa: E402 (benchmarks/run.py, next to this script)
 
 # The last commit of main before issue 13's hidden-test rewrite (stop 18 began at 56d96f1;
 # its first issue-13 commit came after 289a97e, which changed no notebook).
@@ -50,7 +51,7 @@ def course_at(path: Path, assignment: str, ref: str | None) -> TempCourse:
                 raise SystemExit(f"cannot read {relative} at {ref} ({shown.stderr.strip()}): this benchmark needs the "
                                  "git history (not a shallow clone), or pass --before with a commit you have")
             (path / "source" / assignment / notebook.name).write_text(shown.stdout)
-    course.generate(cli=False)
+    course.generate()
     return course
 
 
@@ -131,9 +132,7 @@ def main() -> int:
     after = sum(r["after_per_student_s"] for r in rows)
     results["total_ratio"] = after / before if before else float("nan")
     print(f"{'all':32} {before:9.2f} {after:9.2f} {results['total_ratio']:13.2f}")
-    Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
-    print(f"written {args.out}")
-    return 0
+    return write_results(results, args.out)
 
 
 if __name__ == "__main__":

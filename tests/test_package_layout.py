@@ -18,16 +18,6 @@ PACKAGE = ROOT / "course"
 MAX_LINES = 400
 
 
-class AwaitingOtherBranches(Exception):
-    """Only the files another branch of issue 17 is splitting still break the rule."""
-
-
-# Issue 17 is done in three branches at once; these files belong to the other two.
-# Remove the xfail marks below once all three are merged (strict: they then fail as XPASS).
-LONG_FILES_BEING_SPLIT = {"course/safety_lab.py", "course/grading/cli.py", "course/grading/tamper.py"}
-CYCLE_FILES_BEING_SPLIT = {"course/grading/cli.py", "course/grading/cluster.py", "course/grading/report.py"}
-
-
 def module_name(path: Path) -> str:
     """course/llm/fakes.py -> "course.llm.fakes"; course/llm/__init__.py -> "course.llm"."""
     parts = path.relative_to(ROOT).with_suffix("").parts
@@ -143,25 +133,17 @@ def test_imports_inside_functions_and_relative_imports_count():
     assert "course.llm.local" in graph["course.tokens"]  # inside a method
 
 
-@pytest.mark.xfail(raises=AwaitingOtherBranches, strict=True,
-                   reason=f"split on other branches of issue 17: {sorted(LONG_FILES_BEING_SPLIT)}")
 def test_no_module_is_over_400_lines():
     lines = {str(path.relative_to(ROOT)): len(path.read_text().splitlines()) for path in modules().values()}
     long = {path: count for path, count in sorted(lines.items()) if count > MAX_LINES}
     message = "modules over 400 lines: " + ", ".join(f"{path} ({count})" for path, count in long.items())
-    assert set(long) <= LONG_FILES_BEING_SPLIT, message
-    if long:
-        raise AwaitingOtherBranches(message)
+    assert not long, message
 
 
-@pytest.mark.xfail(raises=AwaitingOtherBranches, strict=True,
-                   reason=f"split on other branches of issue 17: {sorted(CYCLE_FILES_BEING_SPLIT)}")
 def test_no_import_cycle_inside_the_package():
     graph = import_graph()
     groups, cycles = tangled_groups(graph), find_cycles(graph)
     message = "import cycles (each: one cycle, then every file tangled with it):\n" + "\n".join(
         " -> ".join(as_file(m) for m in cycle) + f"   [{', '.join(sorted(as_file(m) for m in group))}]"
         for cycle, group in zip(cycles, groups))
-    assert {as_file(m) for group in groups for m in group} <= CYCLE_FILES_BEING_SPLIT, message
-    if groups:
-        raise AwaitingOtherBranches(message)
+    assert not groups, message

@@ -48,7 +48,9 @@ class GuardedExecute(Execute):
     """nbgrader's Execute with tamper probes, hard limits and survivable kernel deaths."""
 
     guard = Bool(True, help="Install and check the in-kernel guard and canaries.").tag(config=True)
-    preimport = List(Unicode(), ["course.fakes", "numpy.testing"],
+    # jsonschema (the MCP client's, lesson 12) brings six, whose import hook would otherwise
+    # arrive after the guard's snapshot and read as tampering.
+    preimport = List(Unicode(), ["course.fakes", "numpy.testing", "jsonschema"],
                      help="Modules imported (and so snapshotted) before any student code.").tag(config=True)
     max_output_bytes = Integer(1_000_000, help="Output kept per cell; the rest is dropped.").tag(config=True)
     kill_after_timeout = Bool(True, help="Kill the kernel when a cell ignores the interrupt after its timeout.").tag(config=True)

@@ -86,6 +86,13 @@ def bench_notebooks() -> dict:
     return results
 
 
+def write_results(results: dict, out: str) -> int:
+    """Write the numbers as JSON for later comparison; the exit status of a benchmark script."""
+    Path(out).write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written {out}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Course benchmarks")
     parser.add_argument("--skip-notebooks", action="store_true")
@@ -104,9 +111,7 @@ def main(argv=None) -> int:
     for key, value in results.items():
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         print(f"{key:{width}}  {shown}")
-    Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
-    print(f"written {args.out}")
-    return 0
+    return write_results(results, args.out)
 
 
 if __name__ == "__main__":

@@ -70,20 +70,20 @@ def run(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
     return result
 
 
-def user_exists(name: str) -> bool:
+def _known(lookup, name: str) -> bool:
     try:
-        pwd.getpwnam(name)
+        lookup(name)
         return True
     except KeyError:
         return False
+
+
+def user_exists(name: str) -> bool:
+    return _known(pwd.getpwnam, name)
 
 
 def group_exists(name: str) -> bool:
-    try:
-        grp.getgrnam(name)
-        return True
-    except KeyError:
-        return False
+    return _known(grp.getgrnam, name)
 
 
 def ensure_group(name: str) -> None:

@@ -8,31 +8,15 @@ import numpy as np
 import pytest
 
 from course import difference, same
+from do_nothing import ANYTHING
 
 
-class EqualsEverything:
+_namespace: dict = {}
+exec(ANYTHING, _namespace)  # the object the equals_everything do-nothing submission returns
+
+
+class EqualsEverything(_namespace["Anything"]):
     """What a do-nothing submission returns: equal to all, truthy, indexable, callable."""
-
-    def __eq__(self, other):
-        return True
-
-    def __ne__(self, other):
-        return False
-
-    def __bool__(self):
-        return True
-
-    def __len__(self):
-        return 1
-
-    def __getitem__(self, key):
-        return EqualsEverything()
-
-    def __getattr__(self, name):
-        return EqualsEverything()
-
-    def __call__(self, *args, **kwargs):
-        return EqualsEverything()
 
     __hash__ = object.__hash__
 

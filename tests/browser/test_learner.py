@@ -1,4 +1,4 @@
-"""A learner's session in JupyterLab, in headless chromium: 00_setup and 01_tokens.
+"""A learner's session in JupyterLab, in headless chromium: 00_setup, 01_tokens and 12_mcp_tool_servers.
 
 JupyterLab starts as `make lab` starts it (the file browser on release/, run from
 the course root, so the Validate button uses the course's nbgrader_config.py and
@@ -13,7 +13,9 @@ its sandbox), in a scratch copy of the course. For each notebook, as a person:
 The graded assignment is 01_tokens: it runs in seconds (tokenizers, a small BPE,
 one short model call), has 15.5 autograded points over six answer cells and a live
 widget. 00_setup adds the environment check, a chat with the local model and a
-chat widget. Screenshots: test-artifacts/screenshots/learner-*.png.
+chat widget. 12_mcp_tool_servers has no widget: it starts the Beacon MCP server as a
+real stdio subprocess of the kernel and lets the local model drive it, then tabulates
+and plots the messages on the wire. Screenshots: test-artifacts/screenshots/learner-*.png.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from nbcourse import ROOT, is_answer_cell, is_test_cell, is_written_answer, nbgr
 pytestmark = pytest.mark.slow
 
 # notebook -> text of the cell whose output the "ran all" screenshot shows
-SHOWCASE = {"00_setup": "check_environment()", "01_tokens": "token_efficiency(SAMPLES"}
+SHOWCASE = {"00_setup": "check_environment()", "01_tokens": "token_efficiency(SAMPLES",
+            "12_mcp_tool_servers": "for direction, message in wire.messages"}
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +81,7 @@ def use_token_widget(page) -> None:
 WIDGETS = {"00_setup": use_chat_widget, "01_tokens": use_token_widget}
 
 
-@pytest.mark.parametrize("assignment", ["00_setup", "01_tokens"])
+@pytest.mark.parametrize("assignment", ["00_setup", "01_tokens", "12_mcp_tool_servers"])
 def test_learner_runs_and_validates(assignment, learner_lab, page):
     path = learner_lab.course / "release" / assignment / f"{assignment}.ipynb"
     released = nbformat.read(path, as_version=4)
@@ -111,8 +114,9 @@ def test_learner_runs_and_validates(assignment, learner_lab, page):
 
     # 3. The widgets render and answer.
     expect(page.get_by_text("Error displaying widget")).to_have_count(0)
-    WIDGETS[assignment](page)
-    shot(page, f"learner-{assignment}-3-widget")
+    if assignment in WIDGETS:
+        WIDGETS[assignment](page)
+        shot(page, f"learner-{assignment}-3-widget")
 
     # 4. Validate the solved notebook.
     kind, dialog = validate(page)

@@ -54,7 +54,8 @@ def generate(names: list[str], root: Path = ROOT, gradebook: Path | None = None)
     nbgrader stamps a new one by running `alembic`, 4-5 s); None lets nbgrader make it."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
+
+    from course.grading.config import load_config
 
     scratch = Path(tempfile.mkdtemp(prefix="course-release-"))
     shutil.copy(root / "nbgrader_config.py", scratch)
@@ -62,8 +63,7 @@ def generate(names: list[str], root: Path = ROOT, gradebook: Path | None = None)
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     if gradebook is not None:
         shutil.copy(gradebook, scratch / "gradebook.db")
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(scratch)).load_config()
-    config.CourseDirectory.root = str(scratch)
+    config = load_config(scratch)
     config.CourseDirectory.db_url = f"sqlite:///{scratch / 'gradebook.db'}"
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)

@@ -50,7 +50,7 @@ def graded_course(request, tmp_path_factory, chromium_path):
     for other in set(assignments()) - {ASSIGNMENT}:  # the formgrader lists every folder of source/
         shutil.copytree(ROOT / "source" / other, path / "source" / other,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    course.generate(cli=False)
+    course.generate()
     source_nb = notebooks(ASSIGNMENT)[0]
     release_nb = path / "release" / ASSIGNMENT / source_nb.name
     wrong = next(s for s in sample_submissions(ASSIGNMENT) if s.name == WRONG)

@@ -48,9 +48,11 @@ class GuardedExecute(Execute):
     """nbgrader's Execute with tamper probes, hard limits and survivable kernel deaths."""
 
     guard = Bool(True, help="Install and check the in-kernel guard and canaries.").tag(config=True)
-    # jsonschema (the MCP client's, lesson 12) brings six, whose import hook would otherwise
-    # arrive after the guard's snapshot and read as tampering.
-    preimport = List(Unicode(), ["course.fakes", "numpy.testing", "jsonschema"],
+    # six puts an import hook on sys.meta_path when first imported (jsonschema imports it,
+    # and the MCP client of lesson 12 imports jsonschema on a tool's first structured result):
+    # imported here, before the guard's snapshot, it is not read as tampering. Not jsonschema
+    # itself: its format checkers take 3 s to import (rfc3987_syntax builds a grammar).
+    preimport = List(Unicode(), ["course.fakes", "numpy.testing", "six"],
                      help="Modules imported (and so snapshotted) before any student code.").tag(config=True)
     max_output_bytes = Integer(1_000_000, help="Output kept per cell; the rest is dropped.").tag(config=True)
     kill_after_timeout = Bool(True, help="Kill the kernel when a cell ignores the interrupt after its timeout.").tag(config=True)

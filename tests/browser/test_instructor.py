@@ -60,7 +60,7 @@ def graded_course(request, tmp_path_factory, chromium_path):
             gradebook.update_or_create_student(student, first_name=first, last_name=last)
     for student, submission in submissions.items():
         course.submit(student, source_nb.name, build_submission(release_nb, source_nb, submission))
-    course.nbgrader("autograde", ASSIGNMENT, "--force")  # the command an instructor runs
+    assert course.autograde(force=True), "nbgrader autograde failed"  # what `nbgrader autograde ASSIGNMENT --force` runs
     return course
 
 
